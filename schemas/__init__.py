@@ -1,0 +1,1 @@
+"""Record types and errors, declared once."""

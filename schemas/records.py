@@ -1,0 +1,202 @@
+"""The record types: declared once, everything else derives from or is checked against them.
+
+`Communique` is the document record: the `export` JSON contract, the BI contract and
+the shape the warehouse tables are built from (a test checks the DDL against it).
+The intermediate types (`RawDocument`, `Block`, `CleanDocument`) carry text between
+the extractor stages, with page provenance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DocType(StrEnum):
+    """Controlled vocabulary of document types (the words that name them live in extractors/data)."""
+
+    PRESS_RELEASE = "press_release"
+    DECLARATION = "declaration"
+    JOINT_COMMUNIQUE = "joint_communique"
+    JOINT_STATEMENT = "joint_statement"
+    STATEMENT = "statement"
+    COMMUNIQUE = "communique"
+    READOUT = "readout"
+    REMARKS = "remarks"
+    LETTER = "letter"
+    NOTE_VERBALE = "note_verbale"
+    MEMORANDUM = "memorandum"
+    RESOLUTION = "resolution"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class QualityStatus(StrEnum):
+    """Outcome of the quality gate for one document."""
+
+    PASS = "pass"
+    WARN = "warn"
+    QUARANTINE = "quarantine"
+
+
+class Severity(StrEnum):
+    """How a failed check is handled: critical quarantines, warning loads with a note."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+
+
+class FileState(StrEnum):
+    """Where a file seen by an ingest run ended."""
+
+    LOADED = "loaded"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- extraction stages
+
+
+class RawDocument(_Record):
+    """Text as it came out of a file, one string per page (a text file is one page)."""
+
+    source_format: str = Field(description="pdf, text, markdown (pdf+ocr once OCR is used)")
+    pages: list[str] = Field(description="raw text of each page, furniture already removed for PDFs")
+    raw_text: str = Field(description="the text exactly as extracted, before any cleaning")
+    front_matter: dict[str, str] = Field(default_factory=dict, description="Markdown YAML front matter")
+
+
+class Block(_Record):
+    """One cleaned paragraph or heading with its provenance in the clean text."""
+
+    text: str
+    heading: bool = False
+    section: str | None = None
+    page_start: int
+    page_end: int
+    char_start: int
+    char_end: int
+
+
+class CleanDocument(_Record):
+    """Clean text (blocks joined by blank lines) and the blocks it is made of."""
+
+    text: str
+    blocks: list[Block]
+
+
+# ---------------------------------------------------------------- the document record
+
+
+class Span(_Record):
+    """Where an extracted value was found: page and character offsets in `Communique.text`."""
+
+    page: int | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+class Participant(Span):
+    """A person acting in an official capacity in the document."""
+
+    name: str
+    role: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166 alpha-3 of the state represented")
+    organization: str | None = Field(default=None, description="acronym of the organisation served")
+
+
+class CountryMention(_Record):
+    """A state mentioned in the document, with how often."""
+
+    country: str = Field(description="ISO 3166 alpha-3")
+    mentions: int = Field(ge=1)
+
+
+class ReferencedEvent(Span):
+    """A meeting, summit, exercise or signing referred to with an explicit date."""
+
+    description: str
+    date_start: dt.date
+    date_end: dt.date
+    place: str | None = None
+
+
+class Instrument(Span):
+    """A named agreement, convention, charter, programme, memorandum, regulation..."""
+
+    name: str
+    kind: str
+
+
+class Paragraph(_Record):
+    """A numbered body paragraph with its section, language and provenance."""
+
+    number: int
+    section: str | None = None
+    text: str
+    language: str
+    language_confidence: float
+    page_start: int
+    page_end: int
+    char_start: int
+    char_end: int
+
+
+class CheckResult(_Record):
+    """The outcome of one quality check on one document."""
+
+    check: str
+    severity: Severity
+    passed: bool
+    detail: str
+
+
+class Quality(_Record):
+    """The quality gate's verdict on a document."""
+
+    status: QualityStatus
+    failed_checks: list[str] = Field(default_factory=list)
+    results: list[CheckResult] = Field(default_factory=list)
+
+
+class Communique(_Record):
+    """A parsed document: the export and BI contract."""
+
+    doc_id: str = Field(description="SHA-256 of the source file's bytes")
+    content_hash: str = Field(description="SHA-256 of the clean text; equal hashes are duplicates")
+    source_file: str
+    source_format: str
+    pages: int
+    doc_type: DocType
+    title: str | None
+    issuing_body: str | None
+    issued_date: dt.date | None
+    issued_place: str | None
+    issued_country: str | None
+    language: str
+    language_confidence: float
+    participants: list[Participant]
+    countries: list[str] = Field(description="sorted unique ISO3 codes of states mentioned")
+    country_mentions: list[CountryMention]
+    referenced_events: list[ReferencedEvent]
+    instruments: list[Instrument]
+    topics: list[str]
+    paragraphs: list[Paragraph]
+    quality: Quality
+    text: str
+    raw_text: str
+
+
+class Rejection(_Record):
+    """A file the pipeline refused, with the reason a person can act on."""
+
+    file_hash: str
+    source_file: str
+    category: str = Field(description="short machine-readable reason, e.g. empty_file, not_a_pdf")
+    reason: str = Field(description="one readable sentence")

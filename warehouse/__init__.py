@@ -1,0 +1,1 @@
+"""DuckDB warehouse: every SQL statement and every connection lives here."""
