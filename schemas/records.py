@@ -193,10 +193,48 @@ class Communique(_Record):
     raw_text: str
 
 
+class Structure(_Record):
+    """What the structure parser finds in a clean text (the record fields that come from the text)."""
+
+    doc_type: DocType
+    title: str | None
+    issuing_body: str | None
+    issued_date: dt.date | None
+    issued_place: str | None
+    issued_country: str | None
+    participants: list[Participant]
+    country_mentions: list[CountryMention]
+    referenced_events: list[ReferencedEvent]
+    instruments: list[Instrument]
+    topics: list[str]
+
+
 class Rejection(_Record):
     """A file the pipeline refused, with the reason a person can act on."""
 
     file_hash: str
     source_file: str
-    category: str = Field(description="short machine-readable reason, e.g. empty_file, not_a_pdf")
+    category: str = Field(description="short machine-readable reason, e.g. empty_document, unreadable_file")
     reason: str = Field(description="one readable sentence")
+    checks: list[CheckResult] = Field(default_factory=list, description="quality checks, when the gate refused it")
+
+
+class BatchItem(_Record):
+    """One file of a batch on its way to the warehouse: a document or a rejection."""
+
+    source_path: str
+    file_hash: str
+    size_bytes: int
+    document: Communique | None = None
+    rejection: Rejection | None = None
+
+
+class FileOutcome(_Record):
+    """Where one file ended after a load."""
+
+    source_path: str
+    file_hash: str
+    state: FileState
+    doc_id: str | None = Field(default=None, description="the document loaded, or the one it duplicates")
+    category: str | None = None
+    reason: str | None = None
