@@ -238,3 +238,26 @@ class FileOutcome(_Record):
     doc_id: str | None = Field(default=None, description="the document loaded, or the one it duplicates")
     category: str | None = None
     reason: str | None = None
+
+
+class SourceFile(_Record):
+    """A file found by discovery: where it is, its SHA-256 and size."""
+
+    path: str
+    file_hash: str
+    size_bytes: int
+
+
+class RunSummary(_Record):
+    """One ingest run, as recorded in the `runs` table and printed by the CLI."""
+
+    run_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    status: str = "running"
+    files_seen: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    unchanged: int = 0
+    failed: int = 0
