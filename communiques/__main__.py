@@ -1,0 +1,3 @@
+from communiques.cli import main
+
+main()

@@ -1,0 +1,194 @@
+"""`communiques`: the command line. The only module that imports flows/ (lazily, to keep --help fast)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
+from typing import IO, TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from communiques.runtime import log_to_file, prepare_environment
+from communiques.settings import CONFIG_ENV, Settings, load_settings
+from schemas.errors import CommuniqueError
+
+if TYPE_CHECKING:
+    from schemas.records import FileOutcome, RunSummary
+
+err = Console(stderr=True)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """The settings for this invocation, built once, with a clear error when invalid."""
+    if ctx.obj is None:
+        try:
+            ctx.obj = load_settings()
+        except CommuniqueError as exc:
+            raise click.ClickException(str(exc)) from None
+    settings: Settings = ctx.obj
+    return settings
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn a domain error into one line and exit code 1, never a traceback."""
+    try:
+        yield
+    except CommuniqueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class BarReporter:
+    """Shows a progress bar on stderr while a flow works through files."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("ingesting", total=None)
+
+    def start(self, total: int) -> None:
+        """Set the number of files to work on."""
+        self.progress.update(self.task, total=total)
+
+    def advance(self, done: int = 1) -> None:
+        """Mark `done` more files finished."""
+        self.progress.advance(self.task, done)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"TOML settings file (default ./communiques.toml; same as ${CONFIG_ENV}).",
+)
+@click.version_option(package_name="communiques")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """Ingest diplomatic communiqués (PDF, text, Markdown) into a DuckDB warehouse.
+
+    Settings come from COMMUNIQUES_* environment variables and/or a TOML file; by default
+    everything lives under ./data/ in the current folder.
+    """
+    if config is not None:
+        import os
+
+        os.environ[CONFIG_ENV] = str(config)
+
+
+def print_summary(summary: RunSummary, outcomes: list[FileOutcome], failures: list[str], warehouse: Path) -> None:
+    """The run's counts, then each quarantined or failed file with its reason."""
+    click.echo(
+        f"files seen: {summary.files_seen}  loaded: {summary.loaded}  duplicates: {summary.duplicates}  "
+        f"quarantined: {summary.quarantined}  unchanged: {summary.unchanged}  failed: {summary.failed}"
+    )
+    for outcome in outcomes:
+        name = PurePath(outcome.source_path).name
+        if outcome.state == "quarantined":
+            click.echo(f"  quarantined {name}: {outcome.reason} [{outcome.category}]")
+        elif outcome.state == "duplicate":
+            click.echo(f"  duplicate   {name}: same content as document {(outcome.doc_id or '')[:12]}")
+    for failure in failures:
+        click.echo(f"  failed      {failure}")
+    click.echo(f"warehouse: {warehouse}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -> None:
+    """Ingest files and folders (default: the inbox) through the Prefect ingest flow.
+
+    Runs against the Prefect API in PREFECT_API_URL when set, else an ephemeral local one.
+    Exit code 0 when every file ended loaded, duplicate, unchanged or quarantined; 1 when a
+    file failed for an internal or transient reason (it stays in place for the next run).
+    """
+    settings = settings_from(ctx)
+    assert settings.inbox and settings.warehouse and settings.quarantine
+    if not paths:
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+        paths = (settings.inbox,)
+    prepare_environment(settings)
+    log_to_file(settings)
+    from flows.ingest import ingest as ingest_flow
+    from flows.progress import set_reporter
+
+    show = err.is_terminal if progress is None else progress
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with domain_errors(), Progress(*columns, console=err, disable=not show, transient=True) as bar:
+        set_reporter(BarReporter(bar))
+        try:
+            summary, outcomes, failures = ingest_flow(
+                paths=[str(p.absolute()) for p in paths],
+                warehouse=str(settings.warehouse),
+                inbox=str(settings.inbox),
+                quarantine_dir=str(settings.quarantine),
+                rules=settings.quality,
+                max_file_bytes=settings.max_file_bytes,
+                batch_size=settings.batch_size,
+            )
+        finally:
+            set_reporter(None)
+    print_summary(summary, outcomes, failures, settings.warehouse)
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: IO[str]) -> None:
+    """Write every loaded document as one JSON object per line (the record contract)."""
+    from warehouse.database import Warehouse
+    from warehouse.read import read_documents
+
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    count = 0
+    with domain_errors():
+        for document in read_documents(Warehouse(settings.warehouse)):
+            output.write(document.model_dump_json() + "\n")
+            count += 1
+    err.print(f"exported {count} documents", style="dim")
+
+
+@cli.command()
+@click.option("--runs", default=5, show_default=True, help="How many recent runs to show.")
+@click.pass_context
+def status(ctx: click.Context, runs: int) -> None:
+    """Documents, paragraphs, duplicates and quarantined files, and the last runs."""
+    from warehouse.database import Warehouse
+    from warehouse.read import status as warehouse_status
+
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    with domain_errors():
+        report = warehouse_status(Warehouse(settings.warehouse), runs=runs)
+    click.echo(f"warehouse:   {settings.warehouse}")
+    click.echo(f"documents:   {report.documents}")
+    click.echo(f"paragraphs:  {report.paragraphs}")
+    click.echo(f"duplicates:  {report.duplicates}")
+    click.echo(f"quarantined: {report.quarantined}")
+    if not report.runs:
+        click.echo("no runs yet")
+        return
+    click.echo("last runs:")
+    for run in report.runs:
+        click.echo(
+            f"  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:<9} seen {run.files_seen}  loaded {run.loaded}  "
+            f"duplicates {run.duplicates}  quarantined {run.quarantined}  unchanged {run.unchanged}  "
+            f"failed {run.failed}  ({run.run_id})"
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="communiques")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Process set-up done once at the entry point, before Prefect or Great Expectations is imported."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from communiques.settings import Settings
+
+QUIET_ENVIRONMENT = {
+    "GX_ANALYTICS_ENABLED": "False",  # Great Expectations usage statistics
+    "DO_NOT_TRACK": "1",  # Prefect client analytics
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # Prefect server analytics
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",  # run logs go to the API and the log file
+    "PREFECT_SERVER_UI_ENABLED": "false",
+}
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Turn telemetry off and keep Prefect's local state under the data folder unless told otherwise.
+
+    Variables the user has set win. Without PREFECT_HOME and PREFECT_API_URL, Prefect's
+    ephemeral API keeps its database in `settings.prefect_home`, so two working
+    directories never share state.
+    """
+    for name, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    if "PREFECT_HOME" not in os.environ and "PREFECT_API_URL" not in os.environ:
+        assert settings.prefect_home is not None
+        os.environ["PREFECT_HOME"] = str(settings.prefect_home)
+
+
+def log_to_file(settings: Settings) -> None:
+    """Send Prefect's run logs (INFO and up) to `<logs>/communiques.log`."""
+    assert settings.logs is not None
+    settings.logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(settings.logs / "communiques.log", encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger("prefect").addHandler(handler)

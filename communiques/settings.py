@@ -1,0 +1,98 @@
+"""The one settings object, built at the entry point from `COMMUNIQUES_*` variables and/or a TOML file.
+
+Precedence (highest first): keyword arguments, environment variables (`COMMUNIQUES_WAREHOUSE`,
+`COMMUNIQUES_QUALITY__MIN_CHARS`, ...), the TOML file named by `COMMUNIQUES_CONFIG` (or
+`./communiques.toml` when present), the defaults. Every path defaults to a place under
+`./data/` in the current working directory, so two working directories never share state.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from schemas.errors import ConfigurationError
+from schemas.quality import QualityRules
+
+CONFIG_ENV = "COMMUNIQUES_CONFIG"
+DEFAULT_CONFIG = Path("communiques.toml")
+
+
+class Settings(BaseSettings):
+    """Where the pipeline keeps its state and the limits it applies."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COMMUNIQUES_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="root of every default path below")
+    warehouse: Path | None = Field(default=None, description="DuckDB file (default data/warehouse.duckdb)")
+    inbox: Path | None = Field(default=None, description="folder watched for new files (default data/inbox)")
+    quarantine: Path | None = Field(default=None, description="where refused files go (default data/quarantine)")
+    logs: Path | None = Field(default=None, description="log folder (default data/logs)")
+    prefect_home: Path | None = Field(
+        default=None, description="PREFECT_HOME when none is set (default data/prefect)"
+    )
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
+    batch_size: int = Field(default=200, gt=0, description="documents loaded per transaction")
+    quality: QualityRules = Field(default_factory=QualityRules)
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> Settings:
+        data = self.data_dir.expanduser().absolute()
+        defaults = {
+            "warehouse": data / "warehouse.duckdb",
+            "inbox": data / "inbox",
+            "quarantine": data / "quarantine",
+            "logs": data / "logs",
+            "prefect_home": data / "prefect",
+        }
+        object.__setattr__(self, "data_dir", data)
+        for name, default in defaults.items():
+            value = getattr(self, name)
+            object.__setattr__(self, name, default if value is None else Path(value).expanduser().absolute())
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then environment, then the TOML config file."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = config_file()
+        if config is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+
+def config_file() -> Path | None:
+    """The TOML config file in force: `$COMMUNIQUES_CONFIG`, else `./communiques.toml` if present."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigurationError(f"config file {path} (from {CONFIG_ENV}) does not exist")
+        return path
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings, turning any invalid value into one readable ConfigurationError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from None
+    except ValueError as exc:  # e.g. a malformed TOML file
+        raise ConfigurationError(f"invalid settings: {exc}") from None

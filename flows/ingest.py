@@ -1,0 +1,162 @@
+"""The ingest flow: discover -> skip known files -> extract -> quality gate -> load -> quarantine -> report.
+
+Every step is a plain function from extractors/, schemas/ or warehouse/; this module only wires
+them into Prefect tasks. Only transient errors are retried; terminal ones become rejections
+inside `process_file` and end in quarantine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.context import get_run_context
+from prefect.futures import as_completed
+from prefect.states import State
+
+from extractors.document import apply_quality, process_file
+from extractors.sources import discover
+from flows.progress import reporter
+from schemas.errors import TransientError
+from schemas.quality import QualityRules, validate
+from schemas.records import BatchItem, FileOutcome, FileState, RunSummary, SourceFile
+from warehouse.database import Warehouse
+from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
+from warehouse.quarantine_store import quarantine_file
+from warehouse.reports import summary_markdown, tally
+from warehouse.runs import finish_run, start_run
+
+
+def only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
+    """Retry condition: retry a task only when it failed with a TransientError."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def batched(items: list[SourceFile], size: int) -> list[list[SourceFile]]:
+    """Consecutive slices of at most `size` items."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+RETRY_OPTIONS: dict[str, Any] = {"retries": 3, "retry_delay_seconds": 1, "retry_condition_fn": only_transient}
+
+
+@task(name="begin-run", **TASK_OPTIONS, **RETRY_OPTIONS)
+def begin_run(warehouse: str) -> RunSummary:
+    """Migrate the warehouse and record the run as started."""
+    context = get_run_context()
+    run_id = str(getattr(getattr(context, "flow_run", None), "id", None) or uuid.uuid4())
+    run = RunSummary(run_id=run_id, started_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    start_run(Warehouse(Path(warehouse)), run)
+    return run
+
+
+@task(name="discover-files", **TASK_OPTIONS)
+def discover_files(paths: list[str]) -> list[SourceFile]:
+    """Every candidate file under the given paths, hashed."""
+    return discover(Path(p) for p in paths)
+
+
+@task(name="plan-files", **TASK_OPTIONS, **RETRY_OPTIONS)
+def plan(warehouse: str, files: list[SourceFile]) -> FilePlan:
+    """Split files into new, known under another name, and unchanged."""
+    return plan_files(Warehouse(Path(warehouse)), files)
+
+
+@task(name="extract-document", task_run_name="extract {source.path}", **TASK_OPTIONS, **RETRY_OPTIONS)
+def extract(source: SourceFile, max_file_bytes: int) -> BatchItem:
+    """Read, clean and parse one file (terminal errors come back as a rejection)."""
+    return process_file(source, max_file_bytes)
+
+
+@task(name="quality-gate", **TASK_OPTIONS)
+def quality_gate(items: list[BatchItem], rules: QualityRules) -> list[BatchItem]:
+    """Validate the batch's documents with Great Expectations and apply the verdicts."""
+    verdicts = validate([i.document for i in items if i.document is not None], rules)
+    return apply_quality(items, verdicts)
+
+
+@task(name="load-batch", **TASK_OPTIONS, **RETRY_OPTIONS)
+def load(warehouse: str, run_id: str, items: list[BatchItem]) -> list[FileOutcome]:
+    """Load the batch into DuckDB in one transaction."""
+    return load_batch(Warehouse(Path(warehouse)), run_id, items)
+
+
+@task(name="quarantine-files", **TASK_OPTIONS)
+def quarantine(warehouse: str, outcomes: list[FileOutcome], quarantine_dir: str, inbox: str) -> None:
+    """Move (or copy) each quarantined file beside a sidecar with its reason, and record where."""
+    for outcome in outcomes:
+        if outcome.state is FileState.QUARANTINED and Path(outcome.source_path).exists():
+            target = quarantine_file(
+                outcome.source_path,
+                outcome.file_hash,
+                outcome.category or "",
+                outcome.reason or "",
+                quarantine_dir=Path(quarantine_dir),
+                inbox=Path(inbox),
+            )
+            record_quarantine_path(Warehouse(Path(warehouse)), outcome.file_hash, outcome.source_path, str(target))
+
+
+@task(name="end-run", **TASK_OPTIONS, **RETRY_OPTIONS)
+def end_run(
+    warehouse: str, run: RunSummary, outcomes: list[FileOutcome], failures: list[str], seen: int, unchanged: int
+) -> RunSummary:
+    """Record the run's counts and publish its summary as a Prefect artifact."""
+    summary = tally(run, outcomes, seen=seen, unchanged=unchanged, failed=len(failures))
+    finish_run(Warehouse(Path(warehouse)), summary)
+    create_markdown_artifact(
+        markdown=summary_markdown(summary, outcomes, failures),
+        key="ingest-summary",
+        description="Files seen, loaded, duplicates, quarantined (with reasons) and failed",
+    )
+    return summary
+
+
+@flow(name="ingest-communiques")
+def ingest(
+    paths: list[str],
+    warehouse: str,
+    inbox: str,
+    quarantine_dir: str,
+    rules: QualityRules | None = None,
+    max_file_bytes: int = 200 * 1024 * 1024,
+    batch_size: int = 200,
+) -> tuple[RunSummary, list[FileOutcome], list[str]]:
+    """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures."""
+    rules = rules or QualityRules()
+    run = begin_run(warehouse)
+    files = discover_files(paths)
+    todo = plan(warehouse, files)
+    progress = reporter()
+    progress.start(len(todo.new) + len(todo.known))
+    outcomes = load(warehouse, run.run_id, todo.known_items()) if todo.known else []
+    progress.advance(len(todo.known))
+    failures: list[str] = []
+    for batch in batched(todo.new, batch_size):
+        futures = {extract.submit(source, max_file_bytes): source for source in batch}
+        items = []
+        for future in as_completed(list(futures)):
+            state = future.state
+            if state.is_completed():
+                items.append(future.result())
+            else:
+                failures.append(f"{futures[future].path}: {state.message}")
+            progress.advance()
+        batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
+        quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
+        outcomes += batch_outcomes
+    summary = end_run(warehouse, run, outcomes, failures, seen=len(files), unchanged=len(todo.unchanged))
+    return summary, outcomes, failures
