@@ -1,0 +1,59 @@
+"""Fixtures for warehouse tests: a fresh warehouse path and a snapshot of every table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from warehouse.database import Warehouse
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    """A warehouse that does not exist yet, in a folder that does not exist yet either."""
+    return Warehouse(tmp_path / "data" / "warehouse.duckdb")
+
+
+def snapshot(wh: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted: two equal snapshots mean nothing changed."""
+    with wh.connect(read_only=True) as con:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
+
+
+def count(wh: Warehouse, table: str) -> int:
+    """Rows in one table."""
+    with wh.connect(read_only=True) as con:
+        row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()  # noqa: S608
+    assert row is not None
+    return int(row[0])
+
+
+class CountingConnection:
+    """A connection that records every statement it executes (DuckDB's own cannot be patched)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, log: list[str]) -> None:
+        self._con = con
+        self._log = log
+
+    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+        """Record, then run the statement."""
+        self._log.append(sql)
+        return self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the warehouse code runs during the test, in order."""
+    log: list[str] = []
+    real_open = Warehouse._open
+    monkeypatch.setattr(
+        Warehouse, "_open", lambda self, read_only: CountingConnection(real_open(self, read_only), log)
+    )
+    return log
