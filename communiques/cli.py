@@ -78,7 +78,9 @@ def cli(ctx: click.Context, config: Path | None) -> None:
         os.environ[CONFIG_ENV] = str(config)
 
 
-def print_summary(summary: RunSummary, outcomes: list[FileOutcome], failures: list[str], warehouse: Path) -> None:
+def print_summary(
+    summary: RunSummary, outcomes: list[FileOutcome], failures: list[str], warehouse: Path
+) -> None:
     """The run's counts, then each quarantined or failed file with its reason."""
     click.echo(
         f"files seen: {summary.files_seen}  loaded: {summary.loaded}  duplicates: {summary.duplicates}  "
@@ -97,7 +99,9 @@ def print_summary(summary: RunSummary, outcomes: list[FileOutcome], failures: li
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -> None:
     """Ingest files and folders (default: the inbox) through the Prefect ingest flow.
@@ -139,7 +143,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout).")
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout)."
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: IO[str]) -> None:
     """Write every loaded document as one JSON object per line (the record contract)."""
@@ -179,8 +185,8 @@ def status(ctx: click.Context, runs: int) -> None:
     click.echo("last runs:")
     for run in report.runs:
         click.echo(
-            f"  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:<9} seen {run.files_seen}  loaded {run.loaded}  "
-            f"duplicates {run.duplicates}  quarantined {run.quarantined}  unchanged {run.unchanged}  "
+            f"  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:<9} seen {run.files_seen}  "
+            f"loaded {run.loaded}  duplicates {run.duplicates}  quarantined {run.quarantined}  unchanged {run.unchanged}  "
             f"failed {run.failed}  ({run.run_id})"
         )
 

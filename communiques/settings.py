@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from schemas.errors import ConfigurationError
 from schemas.quality import QualityRules
@@ -32,7 +37,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="root of every default path below")
     warehouse: Path | None = Field(default=None, description="DuckDB file (default data/warehouse.duckdb)")
     inbox: Path | None = Field(default=None, description="folder watched for new files (default data/inbox)")
-    quarantine: Path | None = Field(default=None, description="where refused files go (default data/quarantine)")
+    quarantine: Path | None = Field(
+        default=None, description="where refused files go (default data/quarantine)"
+    )
     logs: Path | None = Field(default=None, description="log folder (default data/logs)")
     prefect_home: Path | None = Field(
         default=None, description="PREFECT_HOME when none is set (default data/prefect)"

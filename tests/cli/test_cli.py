@@ -86,7 +86,9 @@ def test_seeds_match_gold_exactly(variant: str, tmp_path: Path) -> None:
     report = score(records, gold)
     assert report["missing"] == []
     assert all(not misses for misses in report["per_document"].values()), report["per_document"]
-    values = [v for v in report["scalars"].values() if v is not None] + [v["f1"] for v in report["lists"].values()]
+    values = [v for v in report["scalars"].values() if v is not None] + [
+        v["f1"] for v in report["lists"].values()
+    ]
     assert min(values) == 1.0
 
 

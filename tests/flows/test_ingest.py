@@ -45,11 +45,18 @@ def inbox_with(data: Path, files: list[Path]) -> Path:
 
 def test_ingesting_the_same_inbox_twice_adds_nothing(tmp_path: Path) -> None:
     inbox = inbox_with(tmp_path, [*SEEDS, *PDFS])
-    first, outcomes, failures = run([inbox], tmp_path)
+    first, _outcomes, failures = run([inbox], tmp_path)
     assert failures == []
     assert first.files_seen == 5 and first.failed == 0 and first.quarantined == 0
     assert first.loaded + first.duplicates == 5 and first.loaded >= 2
-    tables = ("documents", "paragraphs", "participants", "country_mentions", "referenced_events", "instruments")
+    tables = (
+        "documents",
+        "paragraphs",
+        "participants",
+        "country_mentions",
+        "referenced_events",
+        "instruments",
+    )
     before = {t: count(tmp_path, t) for t in tables}
     assert before["paragraphs"] > 20 and before["participants"] >= 10
 

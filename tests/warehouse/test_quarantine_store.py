@@ -15,7 +15,9 @@ def test_file_in_inbox_is_moved_with_sidecar(tmp_path: Path) -> None:
     inbox.mkdir()
     bad = inbox / "bad.pdf"
     bad.write_bytes(b"not a pdf")
-    target = quarantine_file(str(bad), "ab" * 32, "unreadable_file", "not a PDF", quarantine_dir=quarantine, inbox=inbox)
+    target = quarantine_file(
+        str(bad), "ab" * 32, "unreadable_file", "not a PDF", quarantine_dir=quarantine, inbox=inbox
+    )
     assert not bad.exists()
     assert target.read_bytes() == b"not a pdf"
     sidecar = target.with_name(target.name + ".reason.txt").read_text()
@@ -26,7 +28,12 @@ def test_file_outside_inbox_is_copied_not_deleted(tmp_path: Path) -> None:
     elsewhere = tmp_path / "mine.txt"
     elsewhere.write_bytes(b"")
     target = quarantine_file(
-        str(elsewhere), "cd" * 32, "empty_document", "empty", quarantine_dir=tmp_path / "q", inbox=tmp_path / "inbox"
+        str(elsewhere),
+        "cd" * 32,
+        "empty_document",
+        "empty",
+        quarantine_dir=tmp_path / "q",
+        inbox=tmp_path / "inbox",
     )
     assert elsewhere.exists() and target.exists()
 
