@@ -186,8 +186,8 @@ def status(ctx: click.Context, runs: int) -> None:
     for run in report.runs:
         click.echo(
             f"  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:<9} seen {run.files_seen}  "
-            f"loaded {run.loaded}  duplicates {run.duplicates}  quarantined {run.quarantined}  unchanged {run.unchanged}  "
-            f"failed {run.failed}  ({run.run_id})"
+            f"loaded {run.loaded}  duplicates {run.duplicates}  quarantined {run.quarantined}  "
+            f"unchanged {run.unchanged}  failed {run.failed}  ({run.run_id})"
         )
 
 
