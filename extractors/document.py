@@ -103,11 +103,18 @@ def process_file(source: SourceFile, max_bytes: int) -> BatchItem:
     try:
         document = build_communique(read_source(source.path, max_bytes), source.path, source.file_hash)
     except TerminalError as exc:
-        rejection = Rejection(file_hash=source.file_hash, source_file=name, category=exc.category, reason=exc.reason)
-        return BatchItem(source_path=source.path, file_hash=source.file_hash, size_bytes=source.size_bytes,
-                         rejection=rejection)
-    return BatchItem(source_path=source.path, file_hash=source.file_hash, size_bytes=source.size_bytes,
-                     document=document)
+        rejection = Rejection(
+            file_hash=source.file_hash, source_file=name, category=exc.category, reason=exc.reason
+        )
+        return BatchItem(
+            source_path=source.path,
+            file_hash=source.file_hash,
+            size_bytes=source.size_bytes,
+            rejection=rejection,
+        )
+    return BatchItem(
+        source_path=source.path, file_hash=source.file_hash, size_bytes=source.size_bytes, document=document
+    )
 
 
 def apply_quality(items: list[BatchItem], verdicts: dict[str, Quality]) -> list[BatchItem]:
@@ -130,5 +137,7 @@ def apply_quality(items: list[BatchItem], verdicts: dict[str, Quality]) -> list[
             )
             gated.append(item.model_copy(update={"document": None, "rejection": rejection}))
         else:
-            gated.append(item.model_copy(update={"document": document.model_copy(update={"quality": quality})}))
+            gated.append(
+                item.model_copy(update={"document": document.model_copy(update={"quality": quality})})
+            )
     return gated

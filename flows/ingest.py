@@ -107,12 +107,19 @@ def quarantine(warehouse: str, outcomes: list[FileOutcome], quarantine_dir: str,
                 quarantine_dir=Path(quarantine_dir),
                 inbox=Path(inbox),
             )
-            record_quarantine_path(Warehouse(Path(warehouse)), outcome.file_hash, outcome.source_path, str(target))
+            record_quarantine_path(
+                Warehouse(Path(warehouse)), outcome.file_hash, outcome.source_path, str(target)
+            )
 
 
 @task(name="end-run", **TASK_OPTIONS, **RETRY_OPTIONS)
 def end_run(
-    warehouse: str, run: RunSummary, outcomes: list[FileOutcome], failures: list[str], seen: int, unchanged: int
+    warehouse: str,
+    run: RunSummary,
+    outcomes: list[FileOutcome],
+    failures: list[str],
+    seen: int,
+    unchanged: int,
 ) -> RunSummary:
     """Record the run's counts and publish its summary as a Prefect artifact."""
     summary = tally(run, outcomes, seen=seen, unchanged=unchanged, failed=len(failures))

@@ -216,7 +216,9 @@ class Rejection(_Record):
     source_file: str
     category: str = Field(description="short machine-readable reason, e.g. empty_document, unreadable_file")
     reason: str = Field(description="one readable sentence")
-    checks: list[CheckResult] = Field(default_factory=list, description="quality checks, when the gate refused it")
+    checks: list[CheckResult] = Field(
+        default_factory=list, description="quality checks, when the gate refused it"
+    )
 
 
 class BatchItem(_Record):
