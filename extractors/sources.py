@@ -54,6 +54,7 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
     Ignored names are skipped inside folders; a file named explicitly is always taken.
     Raises FileNotFoundError for a path that does not exist.
     """
+    paths = list(paths)
     explicit = {p.absolute() for p in paths if p.is_file()}
     seen: set[Path] = set()
     found: list[SourceFile] = []

@@ -56,3 +56,8 @@ def test_read_source_refuses_files_over_the_limit(tmp_path: Path) -> None:
 )
 def test_ignored_names(name: str, ignored: bool) -> None:
     assert is_ignored(Path(name)) is ignored
+
+
+def test_discover_accepts_a_one_shot_iterable(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"alpha")
+    assert len(discover(p for p in [tmp_path])) == 1

@@ -1,0 +1,137 @@
+"""Plain-text and Markdown reader: bytes in, `RawDocument` out (one page).
+
+Decoding is in `extractors.encoding`. A text is read as Markdown when asked to, or, when
+`markdown` is None, when it opens with YAML front matter or has an ATX heading line
+("# Title", "## Title"). Markdown is reduced to the page conventions of
+`extractors.cleaning.segment`:
+
+* every heading (ATX at any level, or a one-line paragraph underlined with === or ---)
+  becomes one line "## text", the same marker `read_pdf` uses;
+* emphasis (`*x*`, `**x**`, `_x_`, `__x__`, `~~x~~`), inline code, links `[text](url)`
+  and images `![alt](url)` keep only their text; backslash escapes are resolved;
+* front matter (`---` ... `---` at the very start) is parsed for simple `key: value`
+  lines into `RawDocument.front_matter` and removed from the page;
+* block quote marks, horizontal rules, fence lines and link definitions are dropped, and
+  each list item starts its own paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.encoding import decode
+from schemas.errors import EmptyDocument
+from schemas.records import RawDocument
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_KEY = re.compile(r"([A-Za-z0-9_][\w .-]*?)\s*:\s*(.*)")
+_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")
+_LINK_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:\s*\S+.*")
+_QUOTE = re.compile(r"^ {0,3}(?:> ?)+")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_LOOKS_MARKDOWN = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = 0xF0000  # escaped characters are parked in a private-use plane while markup is removed
+_INLINE = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+)
+
+
+def _inline(text: str) -> str:
+    text = _ESCAPE.sub(lambda m: chr(_ESCAPED + ord(m.group(1))), text)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group(0)) - _ESCAPED), text)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str] | None:
+    """Simple `key: value` pairs of a YAML front matter block at the very start, and the rest."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None
+    fields: dict[str, str] = {}
+    for line in match.group(1).split("\n"):
+        pair = _FRONT_KEY.fullmatch(line.strip()) if line[:1] not in " \t#-" else None
+        if pair:
+            value = pair.group(2).strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            if value:  # an empty value opens a nested list or mapping: not a simple field
+                fields[pair.group(1).strip()] = value
+    return fields, text[match.end() :]
+
+
+def _markdown_page(text: str) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for index, raw in enumerate(lines):
+        if _FENCE.match(raw):
+            fenced = not fenced
+            continue
+        if fenced:
+            out.append(raw)
+            continue
+        line = _QUOTE.sub("", raw)
+        following = _QUOTE.sub("", lines[index + 1]) if index + 1 < len(lines) else ""
+        previous = out[-1] if out else ""
+        heading = _ATX.fullmatch(line)
+        if heading:
+            title = _inline(heading.group(1) or "").strip()
+            out.extend(["", f"## {title}" if title else "", ""])
+        elif (
+            _SETEXT.fullmatch(following)
+            and line == raw
+            and line.strip()
+            and not previous.strip()
+            and not _LIST_ITEM.match(line)
+        ):
+            out.extend([f"## {_inline(line).strip()}", ""])
+            lines[index + 1] = ""  # the underline is used up
+        elif _RULE.fullmatch(line) or _LINK_DEFINITION.fullmatch(line):
+            out.append("")
+        else:
+            if _LIST_ITEM.match(line) and previous.strip():
+                out.append("")
+            out.append(_inline(line))
+    return "\n".join(out)
+
+
+def read_text(data: bytes, *, markdown: bool | None = None) -> RawDocument:
+    """Read a plain-text or Markdown file into a one-page `RawDocument` (conventions in the module docstring).
+
+    `markdown` forces the format; None detects it. Raises `EmptyDocument` for empty or
+    whitespace-only text and `UnreadableFile` for binary data.
+    """
+    if not data:
+        raise EmptyDocument("empty file: no bytes to read")
+    text = decode(data)
+    if not text.strip():
+        raise EmptyDocument("the text holds only whitespace")
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    front: dict[str, str] = {}
+    if markdown is not False:
+        found = _front_matter(body)
+        if found:
+            front, body = found
+            markdown = True
+    if markdown is None:
+        markdown = bool(_LOOKS_MARKDOWN.search(body))
+    page = _markdown_page(body) if markdown else body
+    if not page.strip():
+        raise EmptyDocument("the text holds nothing besides its front matter")
+    return RawDocument(
+        source_format="markdown" if markdown else "text", pages=[page], raw_text=text, front_matter=front
+    )
