@@ -48,7 +48,7 @@ def read_document(data: bytes, source_file: str) -> RawDocument:
 
 def number_paragraphs(blocks: list[Block]) -> list[Paragraph]:
     """Body blocks (headings excluded) numbered from 1, each with its own language."""
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for block in (b for b in blocks if not b.heading):
         language, confidence = detect_language(block.text)
         paragraphs.append(
