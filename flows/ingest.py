@@ -156,11 +156,10 @@ def ingest(
         futures = {extract.submit(source, max_file_bytes): source for source in batch}
         items = []
         for future in as_completed(list(futures)):
-            state = future.state
-            if state.is_completed():
+            try:
                 items.append(future.result())
-            else:
-                failures.append(f"{futures[future].path}: {state.message}")
+            except Exception as exc:  # the task failed after its retries: left in place for the next run
+                failures.append(f"{futures[future].path}: {type(exc).__name__}: {exc}")
             progress.advance()
         batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
