@@ -96,3 +96,88 @@ def test_bad_files_are_quarantined_with_reasons_while_the_rest_load(tmp_path: Pa
         assert moved.with_name(moved.name + ".reason.txt").read_text().count("reason:") == 1
     assert count(tmp_path, "quarantine") == 3
     assert count(tmp_path, "documents") == 2
+
+
+class Recorder:
+    """A progress reporter that remembers what the flow told it."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, done: int = 1) -> None:
+        self.done += done
+
+
+def test_progress_is_reported_per_file(tmp_path: Path) -> None:
+    from flows.progress import set_reporter
+
+    recorder = Recorder()
+    set_reporter(recorder)
+    try:
+        run([inbox_with(tmp_path, SEEDS)], tmp_path)
+    finally:
+        set_reporter(None)
+    assert recorder.total == 2 and recorder.done == 2
+
+
+def test_transient_errors_are_retried_then_the_file_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest as module
+    from schemas.errors import TransientError
+
+    real = module.process_file
+    calls: list[str] = []
+
+    def flaky(source, max_bytes):  # type: ignore[no-untyped-def]
+        calls.append(source.path)
+        if len(calls) == 1:
+            raise TransientError("file locked by another program", source.path)
+        return real(source, max_bytes)
+
+    monkeypatch.setattr(module, "process_file", flaky)
+    monkeypatch.setitem(module.RETRY_OPTIONS, "retry_delay_seconds", 0)
+    summary, _, failures = run([inbox_with(tmp_path, SEEDS[:1])], tmp_path)
+    assert failures == [] and summary.loaded == 1 and len(calls) == 2
+
+
+def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest as module
+
+    calls: list[str] = []
+
+    def broken(source, max_bytes):  # type: ignore[no-untyped-def]
+        calls.append(source.path)
+        raise KeyError("a bug in a parser")
+
+    monkeypatch.setattr(module, "process_file", broken)
+    inbox = inbox_with(tmp_path, SEEDS[:1])
+    summary, outcomes, failures = run([inbox], tmp_path)
+    assert len(calls) == 1  # a bug is not transient: no retry
+    assert summary.failed == 1 and summary.status == "failed" and outcomes == []
+    assert "KeyError" in failures[0]
+    assert (inbox / SEEDS[0].name).exists()
+    monkeypatch.undo()
+    again, _, failures = run([inbox], tmp_path)
+    assert failures == [] and again.loaded == 1
+
+
+def test_run_summary_is_published_as_an_artifact(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    inbox = inbox_with(tmp_path, SEEDS[:1])
+    (inbox / "empty.txt").write_bytes(b"")
+    summary, _, _ = run([inbox], tmp_path)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary"]))
+        )
+    [mine] = [a for a in artifacts if summary.run_id in str(a.data)]
+    assert "empty.txt" in str(mine.data) and "| 2 | 1 | 0 | 1 |" in str(mine.data)
