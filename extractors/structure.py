@@ -1,0 +1,68 @@
+"""The structure parser: what a clean document says about itself and what it refers to.
+
+`parse(doc)` is a pure function of the clean text and its blocks. It reads the document's type,
+title, issuing body, date and place of issue, participants, states mentioned, dated events,
+named instruments and topics. Each piece lives in a module of its own; the name tables they use
+are JSON files under extractors/data, loaded once.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TypeVar
+
+from extractors.countries import country_mentions, find_countries
+from extractors.datelines import issuance
+from extractors.dates import find_dates
+from extractors.doctypes import doc_type
+from extractors.events import find_events
+from extractors.instruments import find_instruments
+from extractors.issuers import issuing_body
+from extractors.organisations import learned_lexicon, organisation_lexicon
+from extractors.participants import Mentions, find_participants
+from extractors.titles import leading_headings, title, title_lines
+from extractors.topics import find_topics
+from schemas.records import Block, CleanDocument, Span, Structure
+
+S = TypeVar("S", bound=Span)
+
+
+def parse(doc: CleanDocument) -> Structure:
+    """Parse a clean document into its `Structure` (pure: no I/O beyond the cached data tables)."""
+    text = doc.text
+    headings = leading_headings(doc.blocks)
+    own_title = title(doc.blocks)
+    title_spans = [(b.char_start, b.char_end) for b in title_lines(doc.blocks)]
+    dates = find_dates(text)
+    countries = find_countries(text)
+    organisations = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
+    instruments = find_instruments(text, dates, organisations, title_spans)
+    events = find_events(text, dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
+    issued = issuance(doc.blocks, events, dates)
+    participants = find_participants(text, Mentions.of(countries, organisations))
+    return Structure(
+        doc_type=doc_type(headings, doc.blocks, text),
+        title=own_title,
+        issuing_body=issuing_body(own_title, doc.blocks),
+        issued_date=issued.date,
+        issued_place=issued.place,
+        issued_country=issued.country,
+        participants=[_paged(p, doc.blocks) for p in participants],
+        country_mentions=country_mentions(countries),
+        referenced_events=[_paged(e, doc.blocks) for e in events],
+        instruments=[_paged(i, doc.blocks) for i in instruments],
+        topics=find_topics(text),
+    )
+
+
+def page_at(blocks: list[Block], pos: int) -> int | None:
+    """Return the page of the block holding character `pos` of the clean text (None outside blocks)."""
+    starts = [b.char_start for b in blocks]
+    index = bisect_right(starts, pos) - 1
+    if index < 0 or pos >= blocks[index].char_end:
+        return None
+    return blocks[index].page_start
+
+
+def _paged(span: S, blocks: list[Block]) -> S:
+    return span.model_copy(update={"page": page_at(blocks, span.char_start or 0)})

@@ -1,0 +1,79 @@
+"""Date and place of issue: closing or opening dateline, else the document's own meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.datelines import Issuance, dateline, issuance, opening_dateline
+from extractors.dates import find_dates
+from extractors.events import find_events
+from schemas.records import Block
+
+
+def blocks(*paragraphs: str) -> list[Block]:
+    out, pos = [], 0
+    for text in paragraphs:
+        out.append(Block(text=text, page_start=1, page_end=1, char_start=pos, char_end=pos + len(text)))
+        pos += len(text) + 2
+    return out
+
+
+def issued(*paragraphs: str) -> Issuance:
+    doc = blocks(*paragraphs)
+    text = "\n\n".join(paragraphs)
+    dates = find_dates(text)
+    return issuance(doc, find_events(text, dates, []), dates)
+
+
+def test_closing_dateline_wins() -> None:
+    found = issued(
+        "The heads of state, having met in Moscow, adopted on June 15, 2001 in Shanghai the decision.",
+        "They declare the following.",
+        "Moscow, May 29, 2003",
+    )
+    assert found == Issuance(dt.date(2003, 5, 29), "Moscow", "RUS")
+
+
+def test_datelines_in_russian_and_chinese() -> None:
+    assert dateline(blocks("г. Москва, 29 мая 2003 года")[0]) == Issuance(
+        dt.date(2003, 5, 29), "Москва", "RUS"
+    )
+    assert dateline(blocks("2019年7月23日于北京")[0]) == Issuance(dt.date(2019, 7, 23), "北京", "CHN")
+    assert dateline(blocks("(2019年6月13日至14日,比什凱克)")[0]) == Issuance(
+        dt.date(2019, 6, 14), "比什凱克", "KGZ"
+    )
+    assert dateline(blocks("Done at Astana on 5 July 2005")[0]) == Issuance(
+        dt.date(2005, 7, 5), "Astana", "KAZ"
+    )
+
+
+def test_a_sentence_is_not_a_dateline() -> None:
+    assert dateline(blocks("The summit in Moscow on May 29, 2003 was a success.")[0]) is None
+    assert dateline(blocks("Moscow")[0]) is None
+
+
+def test_opening_dateline_of_a_speech() -> None:
+    block = blocks("Panaji, 5 May 2023 Minister of External Affairs of India, Mr Subrahmanyam Jaishankar,")[0]
+    assert opening_dateline(block) == Issuance(dt.date(2023, 5, 5), "Panaji", "IND")
+    assert opening_dateline(blocks("Uzbekistan 16/08/2007 Joint Communique of Council")[0]) is None
+
+
+def test_the_documents_own_meeting_gives_date_and_place() -> None:
+    found = issued(
+        "PRESS RELEASE",
+        "A regular meeting of the Council of Foreign Ministers was held on May 15, 2009 in Moscow.",
+        "The meeting prepared the summit to be held on June 15-16, 2009 in Yekaterinburg.",
+    )
+    assert found == Issuance(dt.date(2009, 5, 15), "Moscow", "RUS")
+
+
+def test_a_range_gives_its_last_day() -> None:
+    found = issued("A meeting of the Council was held on June 14 and 15, 2011 in Astana.")
+    assert found == Issuance(dt.date(2011, 6, 15), "Astana", "KAZ")
+
+
+def test_meeting_without_a_place_and_no_date_at_all() -> None:
+    assert issued(
+        "On 10 November 2020, the SCO Council of Heads of State held a meeting via videoconference."
+    ) == (Issuance(dt.date(2020, 11, 10), None, None))
+    assert issued("We resolve to deepen diplomatic, security, and defense cooperation.") == Issuance()

@@ -1,0 +1,39 @@
+"""Issuing body: defined acronym, title, opening sentence; None for bilateral texts."""
+
+from __future__ import annotations
+
+from extractors.issuers import issuing_body
+from schemas.records import Block
+
+
+def blocks(*paragraphs: str) -> list[Block]:
+    out, pos = [], 0
+    for text in paragraphs:
+        out.append(Block(text=text, page_start=1, page_end=1, char_start=pos, char_end=pos + len(text)))
+        pos += len(text) + 2
+    return out
+
+
+def test_acronym_defined_in_the_opening() -> None:
+    opening = "The heads of the Shanghai Cooperation Organization (hereinafter referred to as the SCO) met."
+    assert issuing_body(None, blocks(opening)) == "SCO"
+
+
+def test_organisation_named_in_the_title() -> None:
+    assert issuing_body("G7 Leaders’ Statement", blocks("We, the Leaders, met today.")) == "G7"
+
+
+def test_organisation_named_in_the_first_sentence_in_russian() -> None:
+    lead = (
+        "Владимир Путин принял участие в заседании совета глав государств – членов Шанхайской организации "
+        "сотрудничества."
+    )
+    assert issuing_body(None, blocks(lead)) == "SCO"
+
+
+def test_bilateral_document_has_none() -> None:
+    text = (
+        "As leaders of Australia, the United Kingdom, and the United States, we resolve to deepen "
+        "cooperation."
+    )
+    assert issuing_body("Joint Leaders Statement on AUKUS", blocks(text)) is None
