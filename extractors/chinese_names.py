@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import TypeVar
 
 from extractors.lexicon import Hit, Lexicon
 from extractors.organisations import Organisation
 from extractors.scripts import HAN
 from extractors.tables import table
 from schemas.records import Participant
+
+T = TypeVar("T")
 
 _ITEM = re.compile(r"[^、，,；;。：:\n！？!?]+")
 _NAME = re.compile(r"(?:\([a-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]+\))?(?P<name>[\u3400-\u9fff·•・\-—]{2,24})")
@@ -83,6 +86,10 @@ def _name_of(text: str, offices: list[Hit[bool]], end: int) -> tuple[Hit[bool], 
     return None
 
 
+def _last(hits: Iterator[Hit[T]]) -> Hit[T] | None:
+    return max(hits, key=lambda h: h.start, default=None)
+
+
 def chinese_participants(
     text: str, countries: dict[int, Hit[str | None]], organisations: dict[int, Hit[Organisation]]
 ) -> list[Participant]:
@@ -94,14 +101,14 @@ def chinese_participants(
     for start, end in _items(text, countries, organisations):
         offices = list(_office_lexicon().finditer(text, start, end))
         named = _name_of(text, offices, end) if offices else None
-        state = next((h for p, h in countries.items() if start <= p < end and h.value), None)
-        org = next((h for p, h in organisations.items() if start <= p < end), None)
+        title_at = named[0].start if named else end
+        # the state nearest before the title ("中方赞赏阿联酋阿布扎比王储": the crown prince is the UAE's)
+        state = _last(h for p, h in countries.items() if start <= p < title_at and h.value)
+        org = _last(h for p, h in organisations.items() if start <= p < title_at)
         if named is None:
             carried = state.value if offices and state is not None else None
             continue
         office, span = named
-        state = state if state is not None and state.start < office.start else None
-        org = org if org is not None and org.start < office.start else None
         country = state.value if state is not None else carried
         carried = None
         role_start = max((h.end for h in (state, org) if h is not None), default=start)

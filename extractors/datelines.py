@@ -55,20 +55,21 @@ def opening_dateline(block: Block) -> Issuance | None:
 
 
 def dateline(block: Block) -> Issuance | None:
-    """Read a block that is nothing but a place and a date ("Moscow, May 29, 2003"), else None."""
+    """Read a block that is nothing but a place and a date ("Moscow, May 29, 2003"), or a written
+    date alone ("(14 сентября 2001 года)"; a numeric one is a page's date); else None."""
     text = block.text
     if len(text) > _DATELINE_CHARS:
         return None
     dates = find_dates(text)
     places = find_places(text)
-    if len(dates) != 1 or not places:
+    if len(dates) != 1 or not (places or not dates[0].numeric):
         return None
     covered = [(dates[0].start, dates[0].end), *((p.start, p.end) for p in places)]
     covered += [(w.start, w.end) for w in _dateline_words().finditer(text)]
     rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in covered))
     if not _LEFTOVER.fullmatch(rest):
         return None  # words besides place and date: a sentence, not a dateline
-    return _issuance(dates[0], places[0].name)
+    return _issuance(dates[0], places[0].name if places else None)
 
 
 def _issuance(date: DateSpan | ReferencedEvent, place: str | None) -> Issuance:

@@ -5,7 +5,8 @@ A date is an event when its clause says something happened or will happen then (
 in Yekaterinburg", "(15 June 2006, Shanghai)", "2019年7月23日于北京") or leads to it ("Moscow,
 May 29, 2003", "в Бишкеке 14 июня 2019 года"). Deadlines ("not later than January 1, 2004"),
 dates inside an instrument's name ("Memorandum ... of September 14, 2001") and a page's own
-dates ("2024-11-06 00:53") are not events.
+dates ("2024-11-06 00:53") are not events; a place named before a date inside a sentence does not
+make it one by itself ("террористические акты, совершенные в США 11 сентября 2001 года").
 """
 
 from __future__ import annotations
@@ -123,6 +124,16 @@ def _place_before(text: str, span: DateSpan, context: _Context) -> Place | None:
     return None
 
 
+def _leads(text: str, place: Place | None) -> bool:
+    """A place that opens a line ("Moscow, May 29, 2003") or follows "г." makes its date an event; one
+    inside a sentence ("совершенные в США 11 сентября") needs a word saying something happened."""
+    if place is None:
+        return False
+    line_start = text.rfind("\n", 0, place.start) + 1
+    opens_line = not text[line_start : place.start].strip(" \t()（）[]")
+    return opens_line or text[max(0, place.start - 4) : place.start].rstrip().endswith("г.")
+
+
 def _description(text: str, span: DateSpan, context: _Context, end: int) -> tuple[int, int]:
     nouns = list(_lexicon("event_nouns").finditer(text, context.left_start, span.start))
     if not nouns:
@@ -155,7 +166,7 @@ def find_events(text: str, dates: list[DateSpan], excluded: list[tuple[int, int]
             continue  # "2024-11-06", "10.11.2020" are a page's dates unless "held on" leads to them
         after = _place_after(text, span, context)
         before = None if after else _place_before(text, span, context)
-        if not (after or before or _triggered(text, span, context)):
+        if not (after or _leads(text, before) or _triggered(text, span, context)):
             continue
         place = after[0] if after else (before.name if before else None)
         start, end = _description(text, span, context, after[1] if after else span.end)

@@ -201,11 +201,6 @@ class Lexicon(Generic[T]):
         found = self._entry(phrase)
         return found[1] if found else None
 
-    def phrase(self, phrase: str) -> str | None:
-        """Return the table's own spelling of a phrase (e.g. the nominative of an inflected name)."""
-        found = self._entry(phrase)
-        return found[0] if found else None
-
     def _hit(self, match: re.Match[str], text: str) -> Hit[T] | None:
         printed = text[match.start() : match.end()]
         found = self._entry(printed) if printed else None

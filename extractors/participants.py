@@ -1,11 +1,14 @@
 """People acting in an official capacity: title of office, name, the state or organisation they serve.
 
-A title of office (data/offices.json) opens a stretch of text that is read token by token:
-countries, organisations, title words, honorifics, initials and name words. The patterns this
-covers: "Minister of Foreign Affairs of Kazakhstan M. Tazhin", "President D. Medvedev of the
-Russian Federation", "The SCO Secretary-General B. Nurgaliev", "Президент Республики Казахстан
-Н.А.Назарбаев", and "Zhang Deguang (People's Republic of China) as the SCO Executive Secretary".
-Chinese lists ("中华人民共和国外交部长唐家璇、...") are read by extractors/chinese_names.py.
+A title of office (data/offices.json) opens a stretch of text that is read piece by piece
+(extractors/tokens.py): countries, organisations, title words, honorifics, initials and name
+words. The patterns this covers: "Minister of Foreign Affairs of Kazakhstan M. Tazhin", "President
+D. Medvedev of the Russian Federation", "The SCO Secretary-General B. Nurgaliev", "Prime Minister
+of the Russian Federation, Mishustin", "Президент Республики Казахстан Н.А.Назарбаев", speakers'
+labels ("PRESIDENT BIDEN:"); and, with the name before the title, "Zhang Deguang (People's Republic
+of China) as the SCO Executive Secretary" and signature lines ("Guillermo Morán Velásquez. Under
+Secretary of Fisheries Resources"). Chinese lists ("中华人民共和国外交部长唐家璇、...") are read by
+extractors/chinese_names.py.
 """
 
 from __future__ import annotations
@@ -231,23 +234,29 @@ def _surname(participant: Participant) -> str:
     return words[-1] if words else ""
 
 
+def _same_person(one: Participant, other: Participant) -> bool:
+    """Same surname ("Biden", "Joseph R. Biden"), or a one-word name that opens the other ("穆罕默德",
+    "穆罕默德·本·扎耶德·阿勒纳哈扬"); and the same state, or a state on one mention only."""
+    if one.country != other.country and None not in (one.country, other.country):
+        return False
+    if _surname(one) == _surname(other):
+        return True
+    words = [re.findall(r"\w+", p.name.casefold()) for p in (one, other)]
+    short, long = sorted(words, key=len)
+    return len(short) == 1 and len(long) > 1 and short[0] == long[0]
+
+
 def _unique(found: list[Participant]) -> list[Participant]:
-    """One entry per person: same surname and same state, or a state on one mention only."""
+    """One entry per person (see `_same_person`): the fullest name, the state from any mention."""
     kept: list[Participant] = []
     for participant in found:
-        twin = next(
-            (
-                k
-                for k, other in enumerate(kept)
-                if _surname(other) == _surname(participant)
-                and (other.country == participant.country or None in (other.country, participant.country))
-            ),
-            None,
-        )
+        twin = next((k for k, other in enumerate(kept) if _same_person(other, participant)), None)
         if twin is None:
             kept.append(participant)
-        elif kept[twin].country is None and participant.country is not None:
-            kept[twin] = kept[twin].model_copy(update={"country": participant.country})
+            continue
+        first = kept[twin]
+        fuller = participant if len(participant.name.split()) > len(first.name.split()) else first
+        kept[twin] = fuller.model_copy(update={"country": first.country or participant.country})
     return kept
 
 

@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"(?P<init>[A-ZА-ЯЁ]\.)(?=\s?[A-ZА-ЯЁ])|(?P<word>[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*)|(?P<num>\d+)"
     r"|(?P<punct>\S)"
 )
-CONNECTORS = frozenset({"of", "the", "for", "on", "to", "in", "at", "and", "&", "по", "при", "в", "и"})
+_CONNECTORS = frozenset({"of", "the", "for", "on", "to", "in", "at", "and", "&", "по", "при", "в", "и"})
 _SKIP_PUNCT = frozenset("'’\"“”«»")
 _DASHES = frozenset("-–—")
 NAME_KINDS = ("NAME", "INIT", "PART")
@@ -115,7 +115,7 @@ def classify(text: str, pos: int, mentions: Mentions, shouting: bool = False) ->
     if kind == "init":
         return Item("INIT", pos, token.end())
     if kind == "word":
-        if word.lower() in CONNECTORS:
+        if word.lower() in _CONNECTORS:
             return Item("CONN", pos, token.end(), word.lower())
         if word in _particles():
             return Item("PART", pos, token.end())

@@ -77,3 +77,12 @@ def test_meeting_without_a_place_and_no_date_at_all() -> None:
         "On 10 November 2020, the SCO Council of Heads of State held a meeting via videoconference."
     ) == (Issuance(dt.date(2020, 11, 10), None, None))
     assert issued("We resolve to deepen diplomatic, security, and defense cooperation.") == Issuance()
+
+
+def test_a_written_date_alone_is_a_dateline_and_a_numeric_one_is_not() -> None:
+    assert dateline(blocks("(14 сентября 2001 года)")[0]) == Issuance(dt.date(2001, 9, 14), None, None)
+    assert dateline(blocks("16/08/2007")[0]) is None
+    found = issued(
+        "(14 сентября 2001 года)", "Террористические акты, совершенные в США 11 сентября 2001 года."
+    )
+    assert found == Issuance(dt.date(2001, 9, 14), None, None)

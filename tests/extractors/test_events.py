@@ -113,3 +113,13 @@ def test_one_event_per_date_range_with_the_place_filled_in() -> None:
 
 def test_a_bare_date_is_not_an_event() -> None:
     assert summary("The population grew by 3 percent between 1 January 2019 and the census.") == []
+
+
+def test_a_place_before_a_date_inside_a_sentence_needs_a_trigger() -> None:
+    text = (
+        "Беспрецедентные террористические акты, совершенные в США 11 сентября 2001 года, вызывают возмущение."
+    )
+    assert summary(text) == []
+    assert summary("Душанбинская декларация г. Душанбе 17 сентября 2021 года") == [
+        (D(2021, 9, 17), D(2021, 9, 17), "Душанбе")
+    ]

@@ -169,3 +169,15 @@ def test_speaker_labels_in_capitals_and_nothing_else_in_capitals() -> None:
 
 def test_a_person_never_spans_two_blocks() -> None:
     assert people("Distinguished Chairman\n\nDear Sir:\n\nUnder Secretary of Fisheries Resources") == []
+
+
+def test_a_short_and_a_full_mention_are_one_person_with_the_full_name() -> None:
+    text = (
+        "President Xi spoke first. Chairman of the People's Republic of China Xi Jinping closed the meeting."
+    )
+    assert [(p.name, p.country) for p in people(text)] == [("Xi Jinping", "CHN")]
+
+
+def test_chinese_title_takes_the_nearest_state() -> None:
+    text = "中方赞赏阿联酋阿布扎比王储、武装部队副总司令穆罕默德殿下提出的倡议。"
+    assert [(p.name, p.country) for p in people(text)] == [("穆罕默德", "ARE")]
