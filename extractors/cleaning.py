@@ -244,4 +244,4 @@ def segment(doc: RawDocument) -> CleanDocument:
         )
         parts.append(text)
         position += len(text)
-    return CleanDocument(text="\n\n".join(parts), blocks=blocks)
+    return CleanDocument(text="\n\n".join(parts), blocks=blocks, front_matter=doc.front_matter)

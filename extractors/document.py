@@ -86,6 +86,8 @@ def build_communique(data: bytes, source_file: str, doc_id: str) -> Communique:
         source_file=PurePath(source_file).name,
         source_format=raw.source_format,
         pages=len(raw.pages),
+        ocr_pages=raw.ocr_pages,
+        ocr_confidence=raw.ocr_confidence,
         **{name: getattr(structure, name) for name in Structure.model_fields},
         countries=sorted({m.country for m in structure.country_mentions}),
         language=language,

@@ -70,6 +70,8 @@ class RawDocument(_Record):
     pages: list[str] = Field(description="raw text of each page, furniture already removed for PDFs")
     raw_text: str = Field(description="the text exactly as extracted, before any cleaning")
     front_matter: dict[str, str] = Field(default_factory=dict, description="Markdown YAML front matter")
+    ocr_pages: list[int] = Field(default_factory=list, description="1-based pages read by OCR")
+    ocr_confidence: float | None = Field(default=None, description="mean OCR word confidence (0-100)")
 
 
 class Block(_Record):
@@ -89,6 +91,7 @@ class CleanDocument(_Record):
 
     text: str
     blocks: list[Block]
+    front_matter: dict[str, str] = Field(default_factory=dict, description="Markdown YAML front matter")
 
 
 # ---------------------------------------------------------------- the document record
@@ -171,8 +174,11 @@ class Communique(_Record):
     doc_id: str = Field(description="SHA-256 of the source file's bytes")
     content_hash: str = Field(description="SHA-256 of the clean text; equal hashes are duplicates")
     source_file: str
-    source_format: str
+    source_format: str = Field(description="pdf, pdf+ocr (some or all pages OCR'd), text, markdown")
     pages: int
+    ocr_pages: list[int] = Field(default_factory=list, description="1-based pages read by OCR")
+    ocr_confidence: float | None = Field(default=None, description="mean OCR word confidence (0-100)")
+    document_symbol: str | None = Field(default=None, description="document code, e.g. A/L.632")
     doc_type: DocType
     title: str | None
     issuing_body: str | None
@@ -196,6 +202,7 @@ class Communique(_Record):
 class Structure(_Record):
     """What the structure parser finds in a clean text (the record fields that come from the text)."""
 
+    document_symbol: str | None = None
     doc_type: DocType
     title: str | None
     issuing_body: str | None
