@@ -4,10 +4,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PIP     = $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-test lint typecheck pytest clean
+OCR_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-chi-sim
 
-## run: install the project and ingest the bundled sample communiqués into ./data/warehouse.duckdb
-run: install
+.PHONY: run test install install-test system-deps lint typecheck pytest clean
+
+## run: install the project (and Tesseract where possible), ingest samples/ into ./data/warehouse.duckdb
+run: system-deps install
 	$(BIN)/communiques ingest samples
 	$(BIN)/communiques status
 
@@ -16,6 +18,13 @@ test: install-test lint typecheck pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+## system-deps: Tesseract OCR from Debian packages when missing (needs root or passwordless sudo)
+system-deps:
+	@if command -v tesseract >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	else echo "note: Tesseract not installed; scanned PDFs will be quarantined until you run: apt-get install $(OCR_PACKAGES)"; fi
 
 install: $(BIN)/python
 	$(PIP) -e .
