@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from schemas.errors import ConfigurationError
 from schemas.quality import QualityRules
+from schemas.records import ExtractOptions
 
 CONFIG_ENV = "COMMUNIQUES_CONFIG"
 DEFAULT_CONFIG = Path("communiques.toml")
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
         default=None, description="PREFECT_HOME when none is set (default data/prefect)"
     )
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
+    ocr_languages: tuple[str, ...] = Field(
+        default=("eng", "rus", "chi_sim"), min_length=1, description="Tesseract models for scanned pages"
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are OCR'd at")
     batch_size: int = Field(default=200, gt=0, description="documents loaded per transaction")
     quality: QualityRules = Field(default_factory=QualityRules)
 
@@ -63,6 +68,12 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             object.__setattr__(self, name, default if value is None else Path(value).expanduser().absolute())
         return self
+
+    def extract_options(self) -> ExtractOptions:
+        """The per-file limits and OCR settings handed to the extractors."""
+        return ExtractOptions(
+            max_file_bytes=self.max_file_bytes, ocr_languages=self.ocr_languages, ocr_dpi=self.ocr_dpi
+        )
 
     @classmethod
     def settings_customise_sources(

@@ -21,6 +21,7 @@ from schemas.records import (
     Block,
     CleanDocument,
     Communique,
+    ExtractOptions,
     Paragraph,
     Quality,
     QualityStatus,
@@ -30,11 +31,12 @@ from schemas.records import (
     Structure,
 )
 
+DEFAULTS = ExtractOptions()
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
 
-def read_document(data: bytes, source_file: str) -> RawDocument:
+def read_document(data: bytes, source_file: str, options: ExtractOptions = DEFAULTS) -> RawDocument:
     """Pick the reader by file suffix (sniffing the bytes when there is none)."""
     suffix = PurePath(source_file).suffix.lower()
     if suffix == ".pdf" or (not suffix and data.startswith(b"%PDF")):
@@ -72,9 +74,11 @@ def content_hash(clean: CleanDocument) -> str:
     return hashlib.sha256(" ".join(clean.text.split()).encode("utf-8")).hexdigest()
 
 
-def build_communique(data: bytes, source_file: str, doc_id: str) -> Communique:
+def build_communique(
+    data: bytes, source_file: str, doc_id: str, options: ExtractOptions = DEFAULTS
+) -> Communique:
     """Extract, clean and parse one document; raises TerminalError when it cannot be read."""
-    raw = read_document(data, source_file)
+    raw = read_document(data, source_file, options)
     clean = segment(raw)
     if not clean.text.strip():
         raise EmptyDocument("no text left after cleaning", source_file)
@@ -99,11 +103,13 @@ def build_communique(data: bytes, source_file: str, doc_id: str) -> Communique:
     )
 
 
-def process_file(source: SourceFile, max_bytes: int) -> BatchItem:
+def process_file(source: SourceFile, options: ExtractOptions = DEFAULTS) -> BatchItem:
     """Read and build one file; a terminal error becomes a rejection, a transient one propagates."""
     name = PurePath(source.path).name
     try:
-        document = build_communique(read_source(source.path, max_bytes), source.path, source.file_hash)
+        document = build_communique(
+            read_source(source.path, options.max_file_bytes), source.path, source.file_hash, options
+        )
     except TerminalError as exc:
         rejection = Rejection(
             file_hash=source.file_hash, source_file=name, category=exc.category, reason=exc.reason

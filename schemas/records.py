@@ -249,6 +249,16 @@ class FileOutcome(_Record):
     reason: str | None = None
 
 
+class ExtractOptions(_Record):
+    """Limits and OCR settings the extractors apply to each file."""
+
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
+    ocr_languages: tuple[str, ...] = Field(
+        default=("eng", "rus", "chi_sim"), description="Tesseract language models for scanned pages"
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are rendered at")
+
+
 class SourceFile(_Record):
     """A file found by discovery: where it is, its SHA-256 and size."""
 

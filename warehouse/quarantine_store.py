@@ -10,7 +10,11 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections.abc import Collection
 from pathlib import Path
+
+from warehouse.database import Warehouse
+from warehouse.read import list_quarantine
 
 SIDECAR_SUFFIX = ".reason.txt"
 
@@ -53,3 +57,51 @@ def quarantine_file(
     if _is_inside(source, inbox) and source.exists():
         source.unlink()
     return target
+
+
+def restore(quarantine_path: str, source_path: str) -> Path:
+    """Put a quarantined file back where it came from so it can be ingested again; returns that path.
+
+    The file returns to its original path (atomically). When a file is already there (the
+    quarantined one was a copy), the original is taken if it still has the same bytes and the
+    copy is dropped; otherwise the copy is taken where it lies. The sidecar is removed.
+    """
+    held, original = Path(quarantine_path), Path(source_path)
+    if not held.exists():
+        if original.exists():
+            return original
+        raise FileNotFoundError(f"quarantined file {held} is gone and {original} does not exist")
+    if original.exists():
+        if original.read_bytes() == held.read_bytes():
+            held.unlink()
+            target = original
+        else:
+            target = held
+    else:
+        original.parent.mkdir(parents=True, exist_ok=True)
+        partial = original.with_name(original.name + ".part")
+        shutil.copyfile(held, partial)
+        os.replace(partial, original)
+        held.unlink()
+        target = original
+    held.with_name(held.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+    return target
+
+
+def requeue(
+    wh: Warehouse, *, categories: Collection[str] | None = None, names: Collection[str] = ()
+) -> list[Path]:
+    """Put quarantined files back for another ingest; returns the paths to ingest.
+
+    Selects files still in quarantine whose category is in `categories` (None: any) and, when
+    `names` is given, whose file name, original path, quarantine path or hash prefix is named.
+    """
+    chosen = []
+    for held in list_quarantine(wh):
+        if categories is not None and held.category not in categories:
+            continue
+        keys = {held.source_file, held.source_path, held.quarantine_path or ""}
+        if names and not any(n in keys or (len(n) >= 8 and held.file_hash.startswith(n)) for n in names):
+            continue
+        chosen.append(restore(held.quarantine_path or held.source_path, held.source_path))
+    return chosen

@@ -54,3 +54,31 @@ def test_safe_name_never_leaves_its_folder(name: str) -> None:
     assert cleaned and "/" not in cleaned and "\\" not in cleaned
     assert not cleaned.startswith((".", "-"))
     assert (Path("/q") / cleaned).parent == Path("/q")
+
+
+def test_restore_puts_a_moved_file_back_and_drops_the_sidecar(tmp_path: Path) -> None:
+    from warehouse.quarantine_store import restore
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    scan = inbox / "scan.pdf"
+    scan.write_bytes(b"%PDF-scan")
+    held = quarantine_file(
+        str(scan), "ef" * 32, "ocr_unavailable", "install", quarantine_dir=tmp_path / "q", inbox=inbox
+    )
+    assert restore(str(held), str(scan)) == scan
+    assert scan.read_bytes() == b"%PDF-scan"
+    assert list((tmp_path / "q").iterdir()) == []
+
+
+def test_restore_of_a_copied_file_takes_the_original(tmp_path: Path) -> None:
+    from warehouse.quarantine_store import restore
+
+    mine = tmp_path / "mine.pdf"
+    mine.write_bytes(b"x")
+    held = quarantine_file(
+        str(mine), "12" * 32, "c", "r", quarantine_dir=tmp_path / "q", inbox=tmp_path / "inbox"
+    )
+    assert restore(str(held), str(mine)) == mine
+    assert mine.exists() and not held.exists()
+    assert not held.with_name(held.name + ".reason.txt").exists()
