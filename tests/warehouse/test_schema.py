@@ -22,6 +22,7 @@ from schemas.records import (
     CleanDocument,
     Communique,
     CountryMention,
+    ExtractOptions,
     FileOutcome,
     Instrument,
     Paragraph,
@@ -54,7 +55,7 @@ TABLE: dict[type[BaseModel], str] = {
     RunSummary: "runs",
 }
 # Intermediate extraction types, and Span which is stored through its subclasses.
-NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span}
+NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions}
 # Fields whose column is not named after the field.
 COLUMN = {
     (Quality, "status"): "quality_status",
