@@ -97,24 +97,9 @@ def print_summary(
     click.echo(f"warehouse: {warehouse}")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
-)
-@click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -> None:
-    """Ingest files and folders (default: the inbox) through the Prefect ingest flow.
-
-    Runs against the Prefect API in PREFECT_API_URL when set, else an ephemeral local one.
-    Exit code 0 when every file ended loaded, duplicate, unchanged or quarantined; 1 when a
-    file failed for an internal or transient reason (it stays in place for the next run).
-    """
-    settings = settings_from(ctx)
+def run_ingest(settings: Settings, paths: list[Path], progress: bool | None) -> None:
+    """Run the ingest flow on `paths`, print the summary, exit 1 when a file failed."""
     assert settings.inbox and settings.warehouse and settings.quarantine
-    if not paths:
-        settings.inbox.mkdir(parents=True, exist_ok=True)
-        paths = (settings.inbox,)
     prepare_environment(settings)
     log_to_file(settings)
     from flows.ingest import ingest as ingest_flow
@@ -131,7 +116,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -
                 inbox=str(settings.inbox),
                 quarantine_dir=str(settings.quarantine),
                 rules=settings.quality,
-                max_file_bytes=settings.max_file_bytes,
+                options=settings.extract_options(),
                 batch_size=settings.batch_size,
             )
         finally:
@@ -139,6 +124,81 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -
     print_summary(summary, outcomes, failures, settings.warehouse)
     if failures:
         sys.exit(1)
+
+
+PROGRESS = click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@PROGRESS
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -> None:
+    """Ingest files and folders (default: the inbox) through the Prefect ingest flow.
+
+    Runs against the Prefect API in PREFECT_API_URL when set, else an ephemeral local one.
+    Exit code 0 when every file ended loaded, duplicate, unchanged or quarantined; 1 when a
+    file failed for an internal or transient reason (it stays in place for the next run).
+    Files quarantined only for want of OCR are retried once OCR is installed.
+    """
+    settings = settings_from(ctx)
+    assert settings.inbox
+    if not paths:
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+        paths = (settings.inbox,)
+    run_ingest(settings, list(paths), progress)
+
+
+@cli.group()
+def quarantine() -> None:
+    """Files the pipeline refused: list them, retry them."""
+
+
+@quarantine.command("list")
+@click.pass_context
+def quarantine_list(ctx: click.Context) -> None:
+    """Quarantined files with their reason, when, and where the file is kept."""
+    from warehouse.database import Warehouse
+    from warehouse.read import list_quarantine
+
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    with domain_errors():
+        held = list_quarantine(Warehouse(settings.warehouse))
+    if not held:
+        click.echo("quarantine is empty")
+    for item in held:
+        click.echo(f"{item.source_file}  [{item.category}]  {item.quarantined_at:%Y-%m-%d %H:%M:%S}")
+        click.echo(f"    {item.reason}")
+        click.echo(f"    kept at {item.quarantine_path or item.source_path}  (sha256 {item.file_hash[:12]})")
+
+
+@quarantine.command("retry")
+@click.argument("files", nargs=-1)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every quarantined file.")
+@PROGRESS
+@click.pass_context
+def quarantine_retry(
+    ctx: click.Context, files: tuple[str, ...], retry_all: bool, progress: bool | None
+) -> None:
+    """Re-ingest quarantined FILES (name, path or hash prefix), or --all, e.g. after raising a limit.
+
+    Each file goes back where it came from and through the ingest flow again; its state is updated.
+    """
+    from warehouse.database import Warehouse
+    from warehouse.quarantine_store import requeue
+
+    if not files and not retry_all:
+        raise click.UsageError("name the files to retry, or pass --all")
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    with domain_errors():
+        paths = requeue(Warehouse(settings.warehouse), names=files)
+    if not paths:
+        raise click.ClickException("no quarantined file matches " + (", ".join(files) or "--all"))
+    run_ingest(settings, paths, progress)
 
 
 @cli.command()

@@ -22,7 +22,8 @@ trailing spaces stripped. It is idempotent and never raises.
 * words hyphenated at a line end are rejoined unless the hyphen is real (see
   `extractors.wrapping`); CJK lines are joined without a space;
 * pages without any blank line (plain extractions) fall back to a layout guess: a short
-  line ending a sentence, followed by a capitalised line, ends a paragraph.
+  line ending a sentence, followed by a capitalised line, ends a paragraph; on such a page
+  with a line of 250 characters or more (never hard-wrapped) every line is a paragraph.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ _SOFT_HYPHEN_WRAP = re.compile("\u00ad[^\\S\\n]*\\n[^\\S\\n]*(?=\\S)")
 _UNWRAPPED_LINE = 200  # a line this long was not hard-wrapped: it is a whole paragraph
 _SHORT_LINE = 0.8  # fraction of the page's longest line under which a line may end a paragraph
 _TITLE_MAX = 200  # longest ALL-CAPS paragraph still taken for a title
+_UNWRAPPED_PAGE = 250  # a page with a line this long was not hard-wrapped: each line is a paragraph
 
 
 @dataclass
@@ -199,7 +201,12 @@ def _drafts(lines: list[_Line]) -> list[_Draft]:
 
 
 def _breaks_unblanked(head: str, tail: str, width: int) -> bool:
-    """Paragraph end guessed from line lengths, for pages that carry no blank lines."""
+    """Paragraph end guessed from line lengths, for pages that carry no blank lines.
+
+    On a page that was never hard-wrapped (a line of 250 characters or more) every line is a paragraph.
+    """
+    if width >= _UNWRAPPED_PAGE:
+        return True
     if not ends_sentence(head) or _starts_lower(tail):
         return False
     return len(head) >= _UNWRAPPED_LINE or len(head) < _SHORT_LINE * width

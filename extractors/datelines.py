@@ -17,7 +17,7 @@ from functools import cache
 
 from extractors.dates import DateSpan, find_dates, parse_date
 from extractors.lexicon import Lexicon
-from extractors.places import find_places, place_at, place_country
+from extractors.places import city_at, find_places, place_at, place_country
 from extractors.tables import table
 from schemas.records import Block, ReferencedEvent
 
@@ -26,8 +26,19 @@ _CLOSING_BLOCKS = 3
 _OPENING_BLOCKS = 4
 _OPENING_PARAGRAPHS = 2
 _PARAGRAPH_CHARS = 200
+_PREAMBLE_BLOCKS = 20
+_CLAUSE_ENDS = (";", ",", "；", "，")
+_DATELINE_BLOCKS = 8
 _LEFTOVER = re.compile(r"[\W\d_]*")
 _COMMA = re.compile(r"\s*[,，]\s*")
+_ADOPTED = re.compile(
+    r"\W*(?:done|adopted|signed|issued|made)\s+(?:at|in)\s+(?:the\s+(?:city|town)\s+of\s+)?"
+    r"|\W*(?:совершено|принято|подписано)\s+в\s+(?:городе\s+|г\.\s*)?",
+    re.IGNORECASE,
+)
+_IN_CITY = re.compile(r"\b(?:in|at|to)\s+(?:the\s+city\s+of\s+)?")
+# a sentence ends after a word, not after an initial or a title ("Joseph R. Biden, Jr. is ...")
+_SENTENCES = re.compile(r".+?(?:(?:(?<=[a-zа-я]{3})|(?<=[\d)\"']))[.!?](?=\s|$)|$)", re.S)
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,11 @@ class Issuance:
     date: dt.date | None = None
     place: str | None = None
     country: str | None = None
+
+
+@cache
+def _meeting_words() -> Lexicon[bool]:
+    return Lexicon(((w, True) for w in table("events")["meeting_words"]), ignore_case=True)
 
 
 @cache
@@ -78,26 +94,100 @@ def _issuance(date: DateSpan | ReferencedEvent, place: str | None) -> Issuance:
 
 
 def _opening_end(blocks: list[Block]) -> int:
-    """Where the opening ends: after the first paragraphs, past any short furniture lines."""
-    paragraphs = [b for b in blocks if not b.heading and len(b.text) >= _PARAGRAPH_CHARS]
-    short = [b for b in blocks if not b.heading][:_OPENING_BLOCKS]
+    """Where the opening ends: after the first paragraphs, past any short furniture lines, and
+    through a preamble whose clauses end in ";" or "," ("the Member States, ...; guided by ...;")."""
+    body = [b for b in blocks if not b.heading]
+    paragraphs = [b for b in body if len(b.text) >= _PARAGRAPH_CHARS]
+    short = body[:_OPENING_BLOCKS]
     ends = [b.char_end for b in paragraphs[:_OPENING_PARAGRAPHS]] + [b.char_end for b in short]
-    return max(ends, default=0)
+    end = max(ends, default=0)
+    for index, block in enumerate(body):
+        if block.char_end == end and index + 1 < len(body):
+            for following in body[index + 1 : index + 1 + _PREAMBLE_BLOCKS]:
+                end = following.char_end
+                if not block.text.rstrip().endswith(_CLAUSE_ENDS):
+                    break
+                block = following
+            break
+    return end
 
 
-def issuance(blocks: list[Block], events: list[ReferencedEvent], dates: list[DateSpan]) -> Issuance:
-    """Decide the date and place of issue of a document from its blocks, events and dates."""
+def issuance(
+    blocks: list[Block],
+    events: list[ReferencedEvent],
+    dates: list[DateSpan],
+    stated: dt.date | None = None,
+) -> Issuance:
+    """Decide the date and place of issue of a document from its blocks, events and dates.
+
+    `stated` is a date the document states outside its body (a Markdown file's front matter
+    `date:`): it beats the document's own meeting and first date, not a dateline.
+    """
     body = [b for b in blocks if b.text.strip()]
-    ends = [*reversed(body[-_CLOSING_BLOCKS:]), *body[:_OPENING_BLOCKS]]
-    for read in (dateline, opening_dateline):  # a line of its own beats a news agency's lead
+    closing = list(reversed(body[-_CLOSING_BLOCKS:]))
+    for read, ends in (  # a line of its own beats a news agency's lead
+        (dateline, [*closing, *body[:_DATELINE_BLOCKS]]),
+        (opening_dateline, [*closing, *body[:_OPENING_BLOCKS]]),
+    ):
         found = next((d for d in map(read, ends) if d is not None), None)
         if found is not None:
+            found = _within_session(found, dates, _opening_end(body))
+            if found.place is None:
+                place = _place_of_meeting(body)
+                found = Issuance(found.date, place, place_country(place) if place else None)
             return found
     limit = _opening_end(body)
     early = [e for e in events if (e.char_start or 0) < limit]
     if early:
         own = early[0]  # the document's own meeting is the first dated event it tells of
         place = own.place or next((e.place for e in events if e.date_end == own.date_end and e.place), None)
-        return _issuance(own, place)
+        place = place or _place_of_meeting(body)
+        if stated is not None:
+            return Issuance(stated, place, place_country(place) if place else None)
+        return _within_session(_issuance(own, place), dates, limit)
+    place = _place_of_meeting(body)
+    if stated is not None:
+        return Issuance(stated, place, place_country(place) if place else None)
     first = next((d for d in dates if d.start < limit), None)
-    return _issuance(first, None) if first is not None else Issuance()
+    if first is None:
+        return Issuance(None, place, place_country(place) if place else None)
+    return _within_session(_issuance(first, place), dates, limit)
+
+
+def _within_session(found: Issuance, dates: list[DateSpan], limit: int) -> Issuance:
+    """A meeting paper's cover gives the session ("3-7 December 2007 Tumon, Guam"); the enclosed
+    document's own date is the single day inside that range its opening names, when it names one."""
+    span = next((d for d in dates if d.last == found.date and d.first < d.last), None)
+    if span is None:
+        return found
+    inside = [
+        d for d in dates if d.start < limit and d.first == d.last and span.first <= d.first <= span.last
+    ]
+    return Issuance(inside[0].first, found.place, found.country) if inside else found
+
+
+def _place_of_meeting(body: list[Block]) -> str | None:
+    """Where the document was issued when no dateline says: a closing "Adopted in Phnom Penh, ..."
+    line, else the city its opening sentences meet in ("met today in Brussels", "welcome ... to
+    Washington"), else an opening line naming a city and its state ("Madrid, Spain")."""
+    for block in reversed(body[-_CLOSING_BLOCKS:]):
+        lead = _ADOPTED.match(block.text)
+        city = city_at(block.text, lead.end()) if lead else None
+        if city is not None:
+            return city.name
+    opening = body[:_OPENING_PARAGRAPHS]
+    for block in opening:
+        for sentence in _SENTENCES.finditer(block.text):
+            if next(_meeting_words().finditer(sentence.group()), None) is None:
+                continue
+            for lead in _IN_CITY.finditer(sentence.group()):
+                city = city_at(sentence.group(), lead.end())
+                if city is not None:
+                    return city.name
+    for block in body[:_OPENING_BLOCKS]:
+        for city in find_places(block.text):
+            state = _COMMA.match(block.text, city.end)
+            after = place_at(block.text, state.end()) if state else None
+            if after is not None and after.country == city.country and after.name != city.name:
+                return city.name
+    return None

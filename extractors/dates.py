@@ -16,7 +16,7 @@ from functools import cache
 from extractors.lexicon import alternation
 from extractors.tables import table
 
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = r"(?:\s?(?:st|nd|rd|th)\b)?"  # "4th", "4 TH" (a PDF's spaced superscript)
 _SEP = r"\s*(?:-|\u2010|\u2011|\u2013|\u2014|to|and|through|till|until|au|et|al|y|по|и)\s*"
 _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _CN_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -50,7 +50,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     month = alternation(_months()) + r"\.?"
     mdy = (
         rf"(?<!\w)(?P<m1>{month})\s+(?P<d1>\d{{1,2}}){_ORD}"
-        rf"(?:{_SEP}(?:(?P<m2>{month})\s+)?(?P<d2>\d{{1,2}}){_ORD})?,?\s+(?P<y>\d{{4}})(?!\d)"
+        rf"(?:{_SEP}(?:(?P<m2>{month})\s+)?(?P<d2>\d{{1,2}}){_ORD})?\s*,?\s+(?P<y>\d{{4}})(?!\d)"
     )
     dmy = (
         rf"(?<!\d)(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?:de\s+)?(?P<m1>{month}))?"

@@ -8,12 +8,13 @@ are JSON files under extractors/data, loaded once.
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from typing import TypeVar
 
 from extractors.countries import country_mentions, find_countries
 from extractors.datelines import issuance
-from extractors.dates import find_dates
+from extractors.dates import find_dates, parse_date
 from extractors.doctypes import doc_type
 from extractors.events import find_events
 from extractors.instruments import find_instruments
@@ -28,22 +29,32 @@ S = TypeVar("S", bound=Span)
 
 
 def parse(doc: CleanDocument) -> Structure:
-    """Parse a clean document into its `Structure` (pure: no I/O beyond the cached data tables)."""
+    """Parse a clean document into its `Structure` (pure: no I/O beyond the cached data tables).
+
+    A Markdown copy's front matter is part of the document: its `title` is the document's title
+    (and names its type), its `date` the date of issue unless a dateline in the text says otherwise.
+    """
     text = doc.text
     headings = leading_headings(doc.blocks)
-    own_title = title(doc.blocks)
+    front_title = " ".join(doc.front_matter.get("title", "").split()) or None
+    if front_title:
+        headings = [Block(text=front_title, heading=True, page_start=1, page_end=1, char_start=0, char_end=0)]
+        headings += leading_headings(doc.blocks)
+    own_title = front_title or title(doc.blocks)
     title_spans = [(b.char_start, b.char_end) for b in title_lines(doc.blocks)]
     dates = find_dates(text)
     countries = find_countries(text)
     organisations = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
     instruments = find_instruments(text, dates, organisations, title_spans)
     events = find_events(text, dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
-    issued = issuance(doc.blocks, events, dates)
+    issued = issuance(doc.blocks, events, dates, stated_date(doc.front_matter))
     participants = find_participants(text, Mentions.of(countries, organisations))
     return Structure(
         doc_type=doc_type(headings, doc.blocks, text),
         title=own_title,
-        issuing_body=issuing_body(own_title, doc.blocks),
+        issuing_body=issuing_body(
+            own_title, doc.blocks, [b.text for b in title_lines(doc.blocks) if not b.heading]
+        ),
         issued_date=issued.date,
         issued_place=issued.place,
         issued_country=issued.country,
@@ -53,6 +64,12 @@ def parse(doc: CleanDocument) -> Structure:
         instruments=[_paged(i, doc.blocks) for i in instruments],
         topics=find_topics(text),
     )
+
+
+def stated_date(front_matter: dict[str, str]) -> dt.date | None:
+    """The date a Markdown copy's front matter gives (`date: '2021-09-15'`), else None."""
+    found = parse_date(front_matter.get("date", ""))
+    return found.first if found else None
 
 
 def page_at(blocks: list[Block], pos: int) -> int | None:

@@ -35,7 +35,15 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _LOOKS_MARKDOWN = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ESCAPED = 0xF0000  # escaped characters are parked in a private-use plane while markup is removed
+_HTML_TAGS = r"(?:a|abbr|b|big|center|code|del|div|em|font|i|ins|mark|p|s|small|span|strong|sub|sup|u)"
+_HTML_TAG = rf"<{_HTML_TAGS}(?:\s[^<>]*)?>[ \t]*|[ \t]*</{_HTML_TAGS}>"
+_STARS = re.compile(r"\*{1,3}")
+_DANGLING = re.compile(r"^\*{1,3}(?=\S)|(?<=\S)\*{1,3}$")
+_END_MARK = re.compile(r"[#*=~_\-\s]+")
 _INLINE = (
+    (re.compile(r"<!--.*?-->"), ""),
+    (re.compile(_HTML_TAG, re.IGNORECASE), ""),
+    (re.compile(r"<(?:br|hr|img)\b[^<>]*>", re.IGNORECASE), " "),
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
@@ -46,6 +54,7 @@ _INLINE = (
     (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"(?<!\S)(?:\*{2,}|_{2,})(?!\S)"), ""),
 )
 
 
@@ -53,23 +62,93 @@ def _inline(text: str) -> str:
     text = _ESCAPE.sub(lambda m: chr(_ESCAPED + ord(m.group(1))), text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
+    if len(_STARS.findall(text)) == 1:  # the other half of the emphasis is on another line
+        text = _DANGLING.sub("", text)
     return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group(0)) - _ESCAPED), text)
 
 
+_YAML_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_YAML_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _yaml_double_quoted(body: str) -> str:
+    """Decode the inside of a YAML double-quoted scalar: line folding and escapes ("\\u2019", "\\_")."""
+    lines = body.split("\n")
+    text = lines[0]
+    for line in lines[1:]:
+        trailing = len(text) - len(text.rstrip("\\"))
+        if trailing % 2:  # an escaped line break joins the lines with nothing between
+            text = text[:-1] + line.lstrip(" \t")
+        else:
+            text = text.rstrip(" \t") + " " + line.lstrip(" \t")
+
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _YAML_ESCAPES.get(code, code)
+
+    return _YAML_ESCAPE.sub(unescape, text)
+
+
+def _yaml_scalar(lines: list[str]) -> str:
+    """A YAML scalar written over one or more lines: quoted (single or double) or plain (folded)."""
+    value = "\n".join(lines).strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return _yaml_double_quoted(value[1:-1])
+    folded = " ".join(line.strip() for line in value.split("\n"))
+    if len(folded) >= 2 and folded[0] == folded[-1] == "'":
+        return folded[1:-1].replace("''", "'")
+    return folded
+
+
 def _front_matter(text: str) -> tuple[dict[str, str], str] | None:
-    """Simple `key: value` pairs of a YAML front matter block at the very start, and the rest."""
+    """Simple `key: value` pairs of a YAML front matter block at the very start, and the rest.
+
+    Values may be quoted or plain and continue on indented lines; YAML escapes are decoded.
+    Nested lists and mappings are skipped.
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
         return None
     fields: dict[str, str] = {}
+    key: str | None = None
+    value: list[str] = []
+
+    def close() -> None:
+        if key is not None and value and value[0].strip():  # empty: a nested list or mapping
+            scalar = _yaml_scalar(value)
+            scalar = " ".join(scalar.split())  # no-break spaces and folds: one plain space
+            if scalar:
+                fields[key] = scalar
+
     for line in match.group(1).split("\n"):
+        if line[:1] in " \t" and key is not None:
+            value.append(line)
+            continue
         pair = _FRONT_KEY.fullmatch(line.strip()) if line[:1] not in " \t#-" else None
-        if pair:
-            value = pair.group(2).strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            if value:  # an empty value opens a nested list or mapping: not a simple field
-                fields[pair.group(1).strip()] = value
+        close()
+        key, value = (pair.group(1).strip(), [pair.group(2)]) if pair else (None, [])
+    close()
     return fields, text[match.end() :]
 
 
@@ -105,7 +184,8 @@ def _markdown_page(text: str) -> str:
         else:
             if _LIST_ITEM.match(line) and previous.strip():
                 out.append("")
-            out.append(_inline(line))
+            text = _inline(line)
+            out.append("" if _END_MARK.fullmatch(text) and line.strip() else text)
     return "\n".join(out)
 
 

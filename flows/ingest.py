@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from extractors.ocr import OcrUnavailable, missing_ocr
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -25,10 +26,10 @@ from extractors.sources import discover
 from flows.progress import reporter
 from schemas.errors import TransientError
 from schemas.quality import QualityRules, validate
-from schemas.records import BatchItem, FileOutcome, FileState, RunSummary, SourceFile
+from schemas.records import BatchItem, ExtractOptions, FileOutcome, FileState, RunSummary, SourceFile
 from warehouse.database import Warehouse
 from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
-from warehouse.quarantine_store import quarantine_file
+from warehouse.quarantine_store import quarantine_file, requeue
 from warehouse.reports import summary_markdown, tally
 from warehouse.runs import finish_run, start_run
 
@@ -75,10 +76,18 @@ def plan(warehouse: str, files: list[SourceFile]) -> FilePlan:
     return plan_files(Warehouse(Path(warehouse)), files)
 
 
+@task(name="requeue-ocr-waiting", **TASK_OPTIONS, **RETRY_OPTIONS)
+def requeue_ocr_waiting(warehouse: str, options: ExtractOptions) -> list[str]:
+    """Files quarantined only because OCR was missing, put back now that OCR is available."""
+    if missing_ocr(options.ocr_languages) is not None:
+        return []
+    return [str(p) for p in requeue(Warehouse(Path(warehouse)), categories={OcrUnavailable.category})]
+
+
 @task(name="extract-document", task_run_name="extract {source.path}", **TASK_OPTIONS, **RETRY_OPTIONS)
-def extract(source: SourceFile, max_file_bytes: int) -> BatchItem:
+def extract(source: SourceFile, options: ExtractOptions) -> BatchItem:
     """Read, clean and parse one file (terminal errors come back as a rejection)."""
-    return process_file(source, max_file_bytes)
+    return process_file(source, options)
 
 
 @task(name="quality-gate", **TASK_OPTIONS)
@@ -139,13 +148,13 @@ def ingest(
     inbox: str,
     quarantine_dir: str,
     rules: QualityRules | None = None,
-    max_file_bytes: int = 200 * 1024 * 1024,
+    options: ExtractOptions | None = None,
     batch_size: int = 200,
 ) -> tuple[RunSummary, list[FileOutcome], list[str]]:
     """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures."""
-    rules = rules or QualityRules()
+    rules, options = rules or QualityRules(), options or ExtractOptions()
     run = begin_run(warehouse)
-    files = discover_files(paths)
+    files = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)])
     todo = plan(warehouse, files)
     progress = reporter()
     progress.start(len(todo.new) + len(todo.known))
@@ -153,7 +162,7 @@ def ingest(
     progress.advance(len(todo.known))
     failures: list[str] = []
     for batch in batched(todo.new, batch_size):
-        futures = {extract.submit(source, max_file_bytes): source for source in batch}
+        futures = {extract.submit(source, options): source for source in batch}
         items = []
         for future in as_completed(list(futures)):
             try:

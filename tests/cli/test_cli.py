@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -19,8 +20,15 @@ from tests.tools.score_gold import score
 GOLD = FIXTURES / "gold"
 
 
-def commands() -> list[list[str]]:
-    return [[], *([name] for name in cli.commands)]  # type: ignore[attr-defined]
+def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command and sub-command path, the root included."""
+    found = [list(prefix)]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += commands(command, (*prefix, name))
+        else:
+            found.append([*prefix, name])
+    return found
 
 
 @pytest.mark.parametrize("command", commands(), ids=lambda c: " ".join(c) or "communiques")
@@ -113,3 +121,29 @@ def test_installed_command_ingests_samples_with_clean_output(tmp_path: Path) -> 
         [str(executable), "status"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
     )
     assert status.returncode == 0 and "completed" in status.stdout
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_quarantine_list_and_retry_after_raising_a_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    seed = sorted((FIXTURES / "seeds").glob("*.txt"))[0]
+    shutil.copy(seed, inbox / seed.name)
+    runner = CliRunner()
+    monkeypatch.setenv("COMMUNIQUES_MAX_FILE_BYTES", "1000")
+    first = runner.invoke(cli, ["ingest"])
+    assert first.exit_code == 0 and "quarantined: 1" in first.output, first.output
+    assert not (inbox / seed.name).exists()
+    listed = runner.invoke(cli, ["quarantine", "list"])
+    assert seed.name in listed.output and "too_large" in listed.output and "1,000-byte limit" in listed.output
+    assert runner.invoke(cli, ["quarantine", "retry"]).exit_code == 2
+    assert runner.invoke(cli, ["quarantine", "retry", "nothing-like-this"]).exit_code == 1
+    monkeypatch.delenv("COMMUNIQUES_MAX_FILE_BYTES")
+    retried = runner.invoke(cli, ["quarantine", "retry", seed.name])
+    assert retried.exit_code == 0 and "loaded: 1" in retried.output, retried.output
+    assert (inbox / seed.name).exists()
+    assert "quarantine is empty" in runner.invoke(cli, ["quarantine", "list"]).output
+    status = runner.invoke(cli, ["status"]).output
+    assert "documents:   1" in status and "quarantined: 0" in status

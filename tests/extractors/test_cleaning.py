@@ -199,3 +199,17 @@ def test_segment_never_raises_on_any_unicode(pages: list[str]) -> None:
 def test_segment_of_clean_text_changes_nothing(pages: list[str]) -> None:
     text = _segment(*pages).text
     assert _segment(text).text == text
+
+
+def test_a_page_never_hard_wrapped_has_a_paragraph_per_line() -> None:
+    long_line = "The meeting was chaired by the Prime Minister of the Russian Federation. " * 4
+    page = (
+        f"Joint Communique of the Council of Heads of Government\nMoscow, November 18th\n{long_line}\nThe end"
+    )
+    doc = segment(RawDocument(source_format="text", pages=[page], raw_text=page))
+    assert [b.text for b in doc.blocks] == [
+        "Joint Communique of the Council of Heads of Government",
+        "Moscow, November 18th",
+        long_line.strip(),
+        "The end",
+    ]

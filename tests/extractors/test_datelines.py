@@ -86,3 +86,66 @@ def test_a_written_date_alone_is_a_dateline_and_a_numeric_one_is_not() -> None:
         "(14 сентября 2001 года)", "Террористические акты, совершенные в США 11 сентября 2001 года."
     )
     assert found == Issuance(dt.date(2001, 9, 14), None, None)
+
+
+def test_front_matter_date_beats_the_first_date_not_a_dateline() -> None:
+    doc = blocks(
+        "We, the Leaders of the G7, met today in Brussels. Following the resolution of 2 March 2022, we act.",
+        "We will continue.",
+    )
+    text = "\n\n".join(b.text for b in doc)
+    dates = find_dates(text)
+    found = issuance(doc, find_events(text, dates, []), dates, stated=dt.date(2022, 3, 24))
+    assert found == Issuance(dt.date(2022, 3, 24), "Brussels", "BEL")
+    signed = blocks("Text of the statement.", "Moscow, May 29, 2003")
+    assert issuance(signed, [], find_dates(signed[1].text), stated=dt.date(2003, 6, 1)).date == dt.date(
+        2003, 5, 29
+    )
+
+
+def test_place_of_meeting_without_a_dateline() -> None:
+    assert issued("President Biden is honored to welcome President Marcos Jr. to Washington, DC.").place == (
+        "Washington, DC"
+    )
+    assert issued(
+        "Institución Ferial de Madrid Madrid, Spain", "PRESIDENT BIDEN: Well, thank you."
+    ).place == ("Madrid")
+    closing = issued(
+        "We agree.", "ADOPTED in Phnom Penh, Kingdom of Cambodia, on the Twelfth day of November."
+    )
+    assert closing.place == "Phnom Penh"
+    assert closing.country == "KHM"
+    assert issued("The Commission met to discuss tuna.").place is None
+
+
+def test_the_enclosed_documents_day_within_the_sessions_dates() -> None:
+    found = issued(
+        "3-7 December 2007 Tumon, Guam, USA",
+        "EL SALVADOR DECLARATION FOR CNM STATUS, GUAM, DECEMBER 4 TH , 2007 We thank the Commission.",
+    )
+    assert found.date == dt.date(2007, 12, 4)
+
+
+def test_a_dateline_after_a_news_agency_lead_wins() -> None:
+    found = issued(
+        "ДОКУМЕНТ ЭПОХАЛЬНОГО ЗНАЧЕНИЯ",
+        "ДУШАНБЕ, 18.09.2021 /НИАТ «Ховар»/. Вчера в Душанбе приняли совместную декларацию.",
+        "НИАТ «Ховар» публикует полный текст документа.",
+        "Душанбинская декларация двадцатилетия ШОС",
+        "г. Душанбе 17 сентября 2021 года",
+        "В двадцатую годовщину образования ШОС государства-члены заявляют следующее.",
+    )
+    assert found.date == dt.date(2021, 9, 17)
+
+
+def test_a_preamble_belongs_to_the_opening() -> None:
+    found = issued(
+        "On the occasion of the 20th anniversary of the Organisation, the Member States,",
+        "guided by the Shanghai Spirit;",
+        "resolved to strengthen relations;",
+        "respecting openness;",
+        "seeking peace;",
+        "based on the results of the meeting held in Dushanbe on 17 September 2021, hereby state:",
+        "1. The SCO was established in 2001.",
+    )
+    assert (found.date, found.place) == (dt.date(2021, 9, 17), "Dushanbe")

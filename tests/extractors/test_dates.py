@@ -73,3 +73,9 @@ def test_every_date_found_is_a_valid_range(text: str) -> None:
     for span in find_dates(text):
         assert span.first <= span.last
         assert 0 <= span.start < span.end <= len(text)
+
+
+def test_spaced_ordinal_and_comma_before_the_year() -> None:
+    span = parse_date("GUAM, DECEMBER 4 TH , 2007 WCPFC4")
+    assert span is not None
+    assert (span.first, span.last) == (dt.date(2007, 12, 4), dt.date(2007, 12, 4))

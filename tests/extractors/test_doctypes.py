@@ -80,3 +80,59 @@ def test_self_reference_in_the_body() -> None:
     text = "The parties agree as follows. ... This Declaration shall enter into force."
     doc = blocks("The parties agree as follows.", "... This Declaration shall enter into force.")
     assert doc_type([], doc, text) is DocType.DECLARATION
+
+
+def judge(*paragraphs: str) -> DocType:
+    doc = blocks(*paragraphs)
+    return doc_type([], doc, "\n\n".join(paragraphs))
+
+
+def test_a_sentence_case_title_line_names_the_type() -> None:
+    assert judge("Душанбинская декларация двадцатилетия ШОС", "В двадцатую годовщину ...") == "declaration"
+
+
+def test_a_summary_record_is_a_report() -> None:
+    assert type_named_in("FIRST SESSION OF THE COMMISSION SUMMARY RECORD") == DocType.REPORT
+
+
+def test_letter_form() -> None:
+    assert judge("Dear Executive Director:", "The Philippines requests ...", "Very truly yours,") == "letter"
+
+
+def test_speech_form_by_its_address_lines() -> None:
+    assert (
+        judge(
+            "Panaji, 5 May 2023",
+            "Minister of External Affairs of India, Mr Subrahmanyam Jaishankar,",
+            "Foreign Ministers of the SCO member states,",
+            "It is a great honour for me to take part in a meeting of the Council.",
+        )
+        == "remarks"
+    )
+    assert judge("Ladies and gentlemen,", "Thank you for coming.") == "remarks"
+
+
+def test_resolution_form() -> None:
+    assert judge("The General Assembly,", "Recalling the provisions of the Charter,", "Decides ...") == (
+        "resolution"
+    )
+
+
+def test_form_of_a_document_without_type_words() -> None:
+    preamble = [
+        "the Member States,",
+        "guided by the Shanghai Spirit;",
+        "respecting openness;",
+        "seeking peace;",
+    ]
+    assert judge(*preamble, "hereby state the following:") == "declaration"
+    assert judge("Мы рассматриваем эти варварские акции как вызов фундаментальным устоям цивилизации.") == (
+        "statement"
+    )
+    assert (
+        judge(
+            "On 22 May 2019, Bishkek hosted a meeting of the Council of Foreign Ministers of member states."
+        )
+        == "press_release"
+    )
+    assert judge("The fishery produced 40 tonnes in the year under review, up from 30 tonnes.") == "other"

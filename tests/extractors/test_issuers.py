@@ -37,3 +37,14 @@ def test_bilateral_document_has_none() -> None:
         "cooperation."
     )
     assert issuing_body("Joint Leaders Statement on AUKUS", blocks(text)) is None
+
+
+def test_unmarked_title_line_and_first_paragraph_past_address_lines() -> None:
+    opening = blocks("Uzbekistan", "16/08/2007", "Joint Communique of Council of heads of SCO member states")
+    assert issuing_body(None, opening, ["Joint Communique of Council of heads of SCO member states"]) == "SCO"
+    speech = blocks(
+        "Panaji, 5 May 2023",
+        "Foreign Ministers of the member states,",
+        "It is a great honour for me to take part in a meeting of the Council of Ministers of the SCO.",
+    )
+    assert issuing_body(None, speech) == "SCO"

@@ -226,3 +226,17 @@ def test_parse_of_an_empty_document() -> None:
     assert structure.doc_type is DocType.OTHER
     assert structure.title is None
     assert structure.participants == [] and structure.referenced_events == [] and structure.topics == []
+
+
+def test_markdown_front_matter_gives_title_type_and_date() -> None:
+    data = (
+        b"---\ndate: '2022-03-24'\ntitle: \"G7 Leaders\\u2019 Statement\"\n---\n\n"
+        b"1.  We, the Leaders of the G7, met today in Brussels at the invitation of the German"
+        b" Presidency. Following the resolution on 2 March 2022, we stand with Ukraine.\n"
+    )
+    found = parse(segment(read_text(data, markdown=True)))
+    assert found.title == "G7 Leaders\u2019 Statement"
+    assert found.doc_type == DocType.STATEMENT
+    assert found.issued_date == dt.date(2022, 3, 24)
+    assert (found.issued_place, found.issued_country) == ("Brussels", "BEL")
+    assert found.issuing_body == "G7"

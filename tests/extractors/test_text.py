@@ -165,3 +165,34 @@ def test_seed_headings_and_sections() -> None:
     ]
     assert [b.section for b in declaration.blocks].count("V") == 10
     assert [b.section for b in declaration.blocks].count("VI") == 5
+
+
+def test_front_matter_values_are_yaml_scalars() -> None:
+    data = (
+        b"---\n"
+        b'title: "ASEAN-U.S. Leaders\\u2019 Statement on the\\\n  \\ Comprehensive Strategic\\_Partnership"\n'
+        b"date: '2022-11-12'\n"
+        b"summary: a plain value\n  folded on two lines\n"
+        b"quote: 'it''s'\n"
+        b"tags:\n  - sco\n"
+        b"---\nText.\n"
+    )
+    assert read_text(data).front_matter == {
+        "title": "ASEAN-U.S. Leaders\u2019 Statement on the Comprehensive Strategic Partnership",
+        "date": "2022-11-12",
+        "summary": "a plain value folded on two lines",
+        "quote": "it's",
+    }
+
+
+def test_markdown_html_empty_emphasis_and_end_marks_are_dropped() -> None:
+    data = (
+        b"**1 WE,** the Member States met; ****\n\n<!-- -->\n\n*<u>  \nPartnering for Peace</u>*\n\n"
+        b"1.  We, the Leaders, met today.\n\n\\###\n"
+    )
+    doc = segment(read_text(data, markdown=True))
+    assert [b.text for b in doc.blocks] == [
+        "1 WE, the Member States met;",
+        "Partnering for Peace",
+        "1. We, the Leaders, met today.",
+    ]

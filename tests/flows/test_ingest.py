@@ -133,11 +133,11 @@ def test_transient_errors_are_retried_then_the_file_loads(
     real = module.process_file
     calls: list[str] = []
 
-    def flaky(source, max_bytes):  # type: ignore[no-untyped-def]
+    def flaky(source, options):  # type: ignore[no-untyped-def]
         calls.append(source.path)
         if len(calls) == 1:
             raise TransientError("file locked by another program", source.path)
-        return real(source, max_bytes)
+        return real(source, options)
 
     monkeypatch.setattr(module, "process_file", flaky)
     monkeypatch.setitem(module.RETRY_OPTIONS, "retry_delay_seconds", 0)
@@ -152,7 +152,7 @@ def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(
 
     calls: list[str] = []
 
-    def broken(source, max_bytes):  # type: ignore[no-untyped-def]
+    def broken(source, options):  # type: ignore[no-untyped-def]
         calls.append(source.path)
         raise KeyError("a bug in a parser")
 
