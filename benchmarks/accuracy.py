@@ -41,13 +41,16 @@ def main() -> int:
     corpus = args.corpus.resolve()
     scorer = corpus.parent / "tools" / "score_gold.py"
     work = args.keep or Path(tempfile.mkdtemp(prefix="communiques-accuracy-"))
+    if args.keep and (work / "data").exists():
+        print(f"{work}/data exists: give --keep a new folder so old results are not scored", file=sys.stderr)
+        return 2
     work.mkdir(parents=True, exist_ok=True)
     try:
         ingest = communiques("ingest", "--no-progress", *(str(corpus / f) for f in FOLDERS), cwd=work)
         print(ingest.stdout, end="")
-        if ingest.returncode not in (0, 1):
+        if ingest.returncode not in (0, 1) or "files seen:" not in ingest.stdout:
             print(ingest.stderr, file=sys.stderr)
-            return ingest.returncode
+            return ingest.returncode or 1
         export = work / "export.jsonl"
         done = communiques("export", "--format", "jsonl", "--output", str(export), cwd=work)
         if done.returncode:
