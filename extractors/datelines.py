@@ -154,14 +154,20 @@ def issuance(
     return _within_session(_issuance(first, place), dates, limit)
 
 
+_PAPER_LEAD = dt.timedelta(days=60)
+
+
 def _within_session(found: Issuance, dates: list[DateSpan], limit: int) -> Issuance:
     """A meeting paper's cover gives the session ("3-7 December 2007 Tumon, Guam"); the enclosed
-    document's own date is the single day inside that range its opening names, when it names one."""
+    document's own date is the single day its opening names inside that range or in the weeks before
+    it (a paper dated "13 November 2015" for a 3-8 December session), when it names one."""
     span = next((d for d in dates if d.last == found.date and d.first < d.last), None)
     if span is None:
         return found
     inside = [
-        d for d in dates if d.start < limit and d.first == d.last and span.first <= d.first <= span.last
+        d
+        for d in dates
+        if d.start < limit and d.first == d.last and span.first - _PAPER_LEAD <= d.first <= span.last
     ]
     return Issuance(inside[0].first, found.place, found.country) if inside else found
 

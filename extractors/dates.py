@@ -73,6 +73,63 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
+@cache
+def _yearless_patterns() -> tuple[re.Pattern[str], ...]:
+    """ "May 10-11", "on 26 November", "10 мая": a day and a full month name, no year after them."""
+    month = alternation(
+        {name: n for name, n in _months().items() if len(name) > 3 or not name.isascii() or name == "may"}
+    )
+    no_year = r"(?!\s*,?\s*(?:of\s+|de\s+)?\d)(?!\w)"
+    mdy = (
+        rf"(?<![\w.])(?P<m1>{month})\s+(?P<d1>\d{{1,2}}){_ORD}"
+        rf"(?:{_SEP}(?:(?P<m2>{month})\s+)?(?P<d2>\d{{1,2}}){_ORD})?{no_year}"
+    )
+    dmy = (
+        rf"(?<![\d.,/])(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?:de\s+)?(?P<m1>{month}))?"
+        rf"(?:{_SEP}(?P<d2>\d{{1,2}}){_ORD})?\s+(?:de\s+|of\s+)?(?P<m2>{month}){no_year}"
+    )
+    return re.compile(mdy, re.IGNORECASE), re.compile(dmy, re.IGNORECASE)
+
+
+def _capitalised(match: re.Match[str]) -> bool:
+    """A Latin month name without a year must be capitalised ("May 10", not "may 10 members")."""
+    for name in ("m1", "m2"):
+        month = match.group(name)
+        if month and month[0].isascii() and not month[0].isupper():
+            return False
+    return True
+
+
+def find_yearless_dates(text: str, dated: list[DateSpan], year: int | None = None) -> list[DateSpan]:
+    """Return dates written without a year ("May 10-11", "on 26 November"), outside the `dated` spans.
+
+    The year is the document's own (`year`, e.g. its front matter's), else that of the nearest full
+    date before, else that of the first full date after; with none of these the date is skipped.
+    """
+    found: list[DateSpan] = []
+    taken = [(s.start, s.end) for s in dated]
+    for pattern in _yearless_patterns():
+        for match in pattern.finditer(text):
+            if not _capitalised(match) or any(
+                s <= match.start() < e or s < match.end() <= e for s, e in taken
+            ):
+                continue
+            before = [s for s in dated if s.end <= match.start()]
+            after = [s for s in dated if s.start >= match.end()]
+            guess = year or (before[-1].first.year if before else after[0].first.year if after else None)
+            if guess is None:
+                continue
+            groups = {**match.groupdict(), "y": str(guess)}
+            try:
+                first, last = _written(groups)
+            except ValueError:
+                continue
+            if last >= first:
+                found.append(DateSpan(match.start(), match.end(), first, last))
+                taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda s: s.start)
+
+
 def _number(value: str | None) -> int | None:
     """Read Arabic digits (any script), or a Chinese numeral up to 9999."""
     if not value:

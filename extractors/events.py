@@ -35,6 +35,12 @@ _CAPITALISED_PLACE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}")
 _IN_BEFORE = re.compile(r"(?:(?:\b(?:in|at)|(?<!\w)(?:в|во))\s+(?:(?:the|городе|г\.)\s+)?|(?<!\w)г\.\s*)$")
 _ONLY_ARTICLE = re.compile(r"\s*(?:the\s+)?")
 _TIMESTAMP = re.compile(r"\s*\d{1,2}:\d{2}")
+_PLACE_LINE = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}){0,3}"
+)
+_QUALIFIED_ON = re.compile(
+    r"(?:\s*,\s*[A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*){0,4})?\s*,?\s+on\s+(?:the\s+)?"
+)
 _NOT_PLACES = frozenset({"The", "This", "That", "Accordance", "Line", "Order", "Connection", "Particular"})
 
 
@@ -124,6 +130,35 @@ def _place_before(text: str, span: DateSpan, context: _Context) -> Place | None:
     return None
 
 
+def _line_place(text: str, span: DateSpan) -> Place | None:
+    """A line holding only a date and a place, either way round: a meeting's cover line
+    ("3-7 December 2007 Tumon, Guam, USA", "Bali, Indonesia 3 - 8 December 2015")."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    head, tail = text[line_start : span.start].strip(" ,\t"), text[span.end : line_end].strip(" ,\t")
+    if bool(head) == bool(tail):
+        return None
+    rest_start = line_start if head else span.end
+    rest = head or tail
+    if not _PLACE_LINE.fullmatch(rest):
+        return None
+    places = find_places(
+        text, rest_start, line_start + len(text[line_start:line_end]) if tail else span.start
+    )
+    return places[0] if places else None
+
+
+def _in_place_on(text: str, span: DateSpan, context: _Context) -> Place | None:
+    """ "in Phnom Penh, Kingdom of Cambodia, on November 12, 2022", "in Washington, D.C. on May 12, 2022"."""
+    for place in reversed(find_places(text, context.left_start, span.start)):
+        if _QUALIFIED_ON.fullmatch(text, place.end, span.start) and _IN_BEFORE.search(
+            text, max(0, place.start - 12), place.start
+        ):
+            return place
+    return None
+
+
 def _leads(text: str, place: Place | None) -> bool:
     """A place that opens a line ("Moscow, May 29, 2003") or follows "г." makes its date an event; one
     inside a sentence ("совершенные в США 11 сентября") needs a word saying something happened."""
@@ -166,7 +201,13 @@ def find_events(text: str, dates: list[DateSpan], excluded: list[tuple[int, int]
             continue  # "2024-11-06", "10.11.2020" are a page's dates unless "held on" leads to them
         after = _place_after(text, span, context)
         before = None if after else _place_before(text, span, context)
-        if not (after or _leads(text, before) or _triggered(text, span, context)):
+        framed = (
+            None
+            if after or _leads(text, before)
+            else _line_place(text, span) or _in_place_on(text, span, context)
+        )
+        before = framed or before
+        if not (after or framed or _leads(text, before) or _triggered(text, span, context)):
             continue
         place = after[0] if after else (before.name if before else None)
         start, end = _description(text, span, context, after[1] if after else span.end)

@@ -18,6 +18,22 @@ _NEEDS = {
     "ja": re.compile(r"[\u3040-\u30ff]"),
 }
 UNDETERMINED = ("und", 0.0)
+# Cyrillic languages langdetect has no profile for, told apart by the letters Russian lacks:
+# Tajik, Belarusian and Uzbek letters first, then Kazakh, then Kyrgyz;
+# only ө/ү (Kyrgyz or Mongolian) is "und".
+_CYRILLIC_LETTERS = re.compile(r"[\u0400-\u04ff]")
+_NOT_RUSSIAN = re.compile(r"[әғқңөұүһіҷӣӯўӘҒҚҢӨҰҮҺІҶӢӮЎ]")
+_BY_LETTERS = (
+    ("tg", re.compile(r"[ҷӣӯҶӢӮ]")),
+    ("be", re.compile(r"[ўЎ].*[іІ]|[іІ].*[ўЎ]", re.DOTALL)),
+    ("uz", re.compile(r"[ўЎ]")),
+    ("kk", re.compile(r"[әұіһғқӘҰІҺҒҚ]")),
+    ("ky", re.compile(r"[ңҢ]")),
+)
+_NOT_RUSSIAN_SHARE = 0.02
+_UKRAINIAN = re.compile(r"[їєґЇЄҐ]")  # і is Ukrainian too: leave such text to langdetect
+_CYRILLIC_GUESSES = frozenset({"ru", "bg", "mk", "uk", "sr"})  # what langdetect says for them
+_FALLBACK_CONFIDENCE = 0.5
 
 
 @cache
@@ -34,7 +50,9 @@ def detect_language(text: str) -> tuple[str, float]:
 
     Deterministic: each call gets a fresh detector seeded with 0, so results never depend on
     call order. Chinese variants map to "zh"; Han text without Hangul or kana is Chinese whatever
-    langdetect says (it reads traditional script as Korean). Never raises.
+    langdetect says (it reads traditional script as Korean). Cyrillic text in a language langdetect
+    does not know (Kazakh, Kyrgyz, Tajik, Uzbek, Mongolian) gets its script-based code with
+    confidence 0.5 (or "und") instead of a confident wrong "ru"/"bg"/"mk". Never raises.
     """
     if len(_LETTER.findall(text)) < _MIN_LETTERS:
         return UNDETERMINED
@@ -47,6 +65,26 @@ def detect_language(text: str) -> tuple[str, float]:
     if best is None:
         return UNDETERMINED
     code = _CODES.get(best.lang, best.lang)
+    other = cyrillic_language(text, _NOT_RUSSIAN_SHARE if code == "ru" else 0.0)
+    if other is not None and code in _CYRILLIC_GUESSES:
+        return (other, _FALLBACK_CONFIDENCE) if other != "und" else UNDETERMINED
     if code in _NEEDS and not _NEEDS[code].search(text) and HAN.search(text):
         code = "zh"  # langdetect reads Chinese (traditional script above all) as ko or ja
     return code, float(best.prob)
+
+
+def cyrillic_language(text: str, share: float = _NOT_RUSSIAN_SHARE) -> str | None:
+    """Return kk, ky, tg, uz, be or "und" for Cyrillic text in a language langdetect does not know, else None.
+
+    The letters Russian lacks (ә ғ қ ң ө ұ ү һ і ҷ ӣ ӯ ў) decide when they make at least 2% of the
+    Cyrillic letters, or `share` (a Russian text quoting a Kazakh name stays Russian); text with only ө/ү
+    (Kyrgyz or Mongolian) is "und".
+    """
+    cyrillic = len(_CYRILLIC_LETTERS.findall(text))
+    if (
+        not cyrillic
+        or _UKRAINIAN.search(text)
+        or len(_NOT_RUSSIAN.findall(text)) < max(1.0, share * cyrillic)
+    ):
+        return None
+    return next((code for code, letters in _BY_LETTERS if letters.search(text)), "und")

@@ -1,6 +1,6 @@
 """The structure parser: what a clean document says about itself and what it refers to.
 
-`parse(doc)` is a pure function of the clean text and its blocks. It reads the document's type,
+`parse(doc)` is a pure function of the clean text and its blocks. It reads the document's symbol, type,
 title, issuing body, date and place of issue, participants, states mentioned, dated events,
 named instruments and topics. Each piece lives in a module of its own; the name tables they use
 are JSON files under extractors/data, loaded once.
@@ -14,13 +14,14 @@ from typing import TypeVar
 
 from extractors.countries import country_mentions, find_countries
 from extractors.datelines import issuance
-from extractors.dates import find_dates, parse_date
+from extractors.dates import find_dates, find_yearless_dates, parse_date
 from extractors.doctypes import doc_type
 from extractors.events import find_events
 from extractors.instruments import find_instruments
 from extractors.issuers import issuing_body
 from extractors.organisations import learned_lexicon, organisation_lexicon
 from extractors.participants import Mentions, find_participants
+from extractors.symbols import document_symbol
 from extractors.titles import leading_headings, title, title_lines
 from extractors.topics import find_topics
 from schemas.records import Block, CleanDocument, Span, Structure
@@ -46,10 +47,15 @@ def parse(doc: CleanDocument) -> Structure:
     countries = find_countries(text)
     organisations = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
     instruments = find_instruments(text, dates, organisations, title_spans)
-    events = find_events(text, dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
-    issued = issuance(doc.blocks, events, dates, stated_date(doc.front_matter))
+    stated = stated_date(doc.front_matter)
+    all_dates = sorted(
+        [*dates, *find_yearless_dates(text, dates, stated.year if stated else None)], key=lambda d: d.start
+    )
+    events = find_events(text, all_dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
+    issued = issuance(doc.blocks, events, dates, stated)
     participants = find_participants(text, Mentions.of(countries, organisations))
     return Structure(
+        document_symbol=document_symbol(text),
         doc_type=doc_type(headings, doc.blocks, text),
         title=own_title,
         issuing_body=issuing_body(

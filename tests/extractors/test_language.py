@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,3 +44,30 @@ def test_results_do_not_depend_on_call_order() -> None:
 def test_never_raises(text: str) -> None:
     code, probability = detect_language(text)
     assert code and 0.0 <= probability <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Қазақстан Республикасы тәуелсіз, демократиялық, зайырлы және әлеуметтік мемлекет.", "kk"),
+        ("Тоҷикистон давлати соҳибихтиёр, демократӣ, ҳуқуқбунёд, дунявӣ ва ягона мебошад.", "tg"),
+        ("Ўзбекистон Республикаси суверен демократик республикадир.", "uz"),
+        ("Кыргыз Республикасы эгемендүү, демократиялык, укуктук, светтик мамлекет болуп саналат.", "und"),
+        ("Монгол Улс бол бүрэн эрхт, тусгаар тогтносон бүгд найрамдах улс мөн.", "und"),
+    ],
+)
+def test_cyrillic_languages_langdetect_lacks_are_not_reported_as_russian(text: str, expected: str) -> None:
+    code, probability = detect_language(text)
+    assert code == expected and probability <= 0.5
+
+
+def test_russian_quoting_a_kazakh_name_stays_russian() -> None:
+    text = (
+        "Шанхайская организация сотрудничества провела встречу в Астане"
+        " с президентом Нұрсұлтан Назарбаевым и другими лидерами государств."
+    )
+    assert detect_language(text)[0] == "ru"
+    assert (
+        detect_language("Україна є суверенна і незалежна, демократична, соціальна, правова держава.")[0]
+        == "uk"
+    )
