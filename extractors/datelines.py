@@ -31,6 +31,10 @@ _CLAUSE_ENDS = (";", ",", "；", "，")
 _DATELINE_BLOCKS = 8
 _LEFTOVER = re.compile(r"[\W\d_]*")
 _COMMA = re.compile(r"\s*[,，]\s*")
+# between a dateline's place and its date: a comma, a state's initials and a preposition
+# ("México, D.F., a 04 de diciembre de 2015", "Genève, le 3 mars")
+_GAP = re.compile(r"\s*[,，]\s*(?:(?:[A-Z]\.){2,},?\s*)?(?:(?:a|le|den|am|on|the)\s+)?")
+_ON = re.compile(r"\s*,?\s*(?:on\s+(?:the\s+)?|this\s+)?")
 _ADOPTED = re.compile(
     r"\W*(?:done|adopted|signed|issued|made)\s+(?:at|in)\s+(?:the\s+(?:city|town)\s+of\s+)?"
     r"|\W*(?:совершено|принято|подписано)\s+в\s+(?:городе\s+|г\.\s*)?",
@@ -65,9 +69,22 @@ def opening_dateline(block: Block) -> Issuance | None:
     text = block.text
     place = place_at(text, len(text) - len(text.lstrip(" \t\n([")))
     span = parse_date(text[place.end : place.end + 40]) if place else None
-    if place is None or span is None or not _COMMA.fullmatch(text, place.end, place.end + span.start):
+    if place is None or span is None or not _GAP.fullmatch(text, place.end, place.end + span.start):
         return None
     return _issuance(span, place.name)
+
+
+def adopted_dateline(block: Block) -> Issuance | None:
+    """Read a block that opens "Done at Minsk on 8 December 1991 ..." / "Совершено в городе Минске
+    8 декабря 1991 года в трех экземплярах ...": the place and date of signature, else None."""
+    lead = _ADOPTED.match(block.text)
+    city = city_at(block.text, lead.end()) if lead else None
+    if city is None:
+        return None
+    span = parse_date(block.text[city.end : city.end + 40])
+    if span is None or not _ON.fullmatch(block.text, city.end, city.end + span.start):
+        return None
+    return _issuance(span, city.name)
 
 
 def dateline(block: Block) -> Issuance | None:
@@ -128,6 +145,7 @@ def issuance(
     for read, ends in (  # a line of its own beats a news agency's lead
         (dateline, [*closing, *body[:_DATELINE_BLOCKS]]),
         (opening_dateline, [*closing, *body[:_OPENING_BLOCKS]]),
+        (adopted_dateline, list(reversed(body))),
     ):
         found = next((d for d in map(read, ends) if d is not None), None)
         if found is not None:

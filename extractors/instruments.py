@@ -17,7 +17,7 @@ from functools import cache
 
 from extractors.dates import DateSpan
 from extractors.lexicon import Hit, Lexicon, normalize
-from extractors.organisations import Organisation
+from extractors.organisations import Organisation, organisation_lexicon
 from extractors.scripts import CYRILLIC, HAN
 from extractors.tables import table
 from schemas.records import Instrument
@@ -30,6 +30,7 @@ _CONNECT = frozenset({"of", "the", "on", "in", "for", "and", "among", "between",
 _SENTENCE_END = re.compile(r"[.!?。]\s*$|^\s*$")
 _MAX_TAIL = 30
 _ROMAN = re.compile(r"[IVX]+")
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z])\)\s*$")
 
 
 @cache
@@ -188,22 +189,43 @@ def _latin_instruments(
         if any(b.start <= kind.start and kind.end <= b.end for b in bodies):
             continue  # "UN Drug Control Program" is a body
         following = kind.end + _space_after(text, kind.end)
-        if _institutions().match_at(text, following):
-            continue  # "Collective Security Treaty Organization"
+        if _language(kind.text) == "en" and _institutions().match_at(text, following):
+            continue  # "Collective Security Treaty Organization" ("Устав Организации ..." is a charter)
         later = kind_lexicon().match_at(text, following)
         if later is not None and later.text[0].isupper():
             continue  # "Joint Vision Statement": the name goes on to the later kind word
         start = _left(text, kind.start, floor)
         if kind.text[0].islower():  # "Paris agreement": a lowercase kind word named by a proper noun
-            end = kind.end if start < kind.start and not _at_sentence_start(text, start) else start
+            named = any(w[1:] != w[1:].upper() for w in text[start : kind.start].split()) and not any(
+                b.start <= start and b.end >= kind.start - 4 for b in bodies
+            )  # "Security Council resolutions", "IATTC program": a body's papers, not a named one
+            end = kind.end if named and not _at_sentence_start(text, start) else start
         else:
             end = _right(text, kind.end, dates)
-        if start == kind.start and end <= kind.end:
+        if end <= start or (start == kind.start and end <= kind.end):
             continue  # a bare "the Charter", a generic "the respective agreement"
         if start == kind.start and _language(kind.text) == "ru" and _at_sentence_start(text, start):
             continue  # "Положение в регионе ..." opens a sentence with the common word
         floor = end
         yield Instrument(name=text[start:end], kind=kind.value, char_start=start, char_end=end)
+
+
+def _names_instrument(body: Hit[Organisation]) -> bool:
+    """A learned "name (ACRONYM)" that is an instrument's name ("Treaty of Amity ... (TAC)"), not a body.
+
+    Bodies from the table stay bodies ("UN Drug Control Program"); a name the text defines is an
+    instrument when a capitalised kind word in it opens a subject ("Master Plan on ASEAN
+    Connectivity"); one ending in the kind word ("Pacific Regional Environment Program") is a body.
+    """
+    if organisation_lexicon().lookup(body.text) is not None:
+        return False
+    for kind in kind_lexicon().finditer(body.text):
+        if not kind.text[0].isupper() or HAN.match(kind.text):
+            continue
+        following = body.text[kind.end :].split()
+        if following and following[0] in _words("links", _language(kind.text)):
+            return True
+    return False
 
 
 def _space_after(text: str, pos: int) -> int:
@@ -262,6 +284,7 @@ def find_instruments(
     `excluded` spans (the lines naming the document itself) are skipped.
     """
     by_start = {d.start: d for d in dates}
+    bodies = [b for b in bodies if not _names_instrument(b)]
     found = [
         *_latin_instruments(text, by_start, bodies, excluded),
         *_chinese_instruments(text, bodies, excluded),
@@ -272,4 +295,15 @@ def find_instruments(
         unique.setdefault(normalize(instrument.name), instrument)
     names = list(unique)
     # "the Strategic Concept" after "NATO Strategic Concept" is the same instrument
-    return [i for key, i in unique.items() if not any(n != key and n.endswith(" " + key) for n in names)]
+    kept = [i for key, i in unique.items() if not any(n != key and n.endswith(" " + key) for n in names)]
+    # "1982 UN Convention ... (UNCLOS)" after "1982 United Nations Convention ... (UNCLOS)": one acronym
+    seen: set[str] = set()
+    result = []
+    for instrument in kept:
+        acronym = _ACRONYM.search(instrument.name)
+        if acronym is not None and acronym.group(1) in seen:
+            continue
+        if acronym is not None:
+            seen.add(acronym.group(1))
+        result.append(instrument)
+    return result

@@ -149,3 +149,18 @@ def test_a_preamble_belongs_to_the_opening() -> None:
         "1. The SCO was established in 2001.",
     )
     assert (found.date, found.place) == (dt.date(2021, 9, 17), "Dushanbe")
+
+
+def test_done_at_line_followed_by_more_words() -> None:
+    found = issued(
+        "Высокие Договаривающиеся Стороны подтверждают свою приверженность целям.",
+        "Совершено в городе Минске 8 декабря 1991 года в трех экземплярах каждый на белорусском языке.",
+        "За Республику Беларусь",
+    )
+    assert found.date == dt.date(1991, 12, 8)
+    assert found.place == "Минске" or found.place == "Минск"
+
+
+def test_opening_dateline_with_state_initials_and_preposition() -> None:
+    found = opening_dateline(blocks("México, D.F., a 04 de diciembre de 2015")[0])
+    assert found is not None and found.date == dt.date(2015, 12, 4)

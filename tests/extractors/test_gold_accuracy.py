@@ -27,7 +27,7 @@ SCALAR_FLOORS = {
     "language": 0.99,
     "issuing_body": 0.97,
 }
-F1_FLOORS = {"participants": 0.95, "countries": 0.96, "referenced_events": 0.93, "instruments": 0.82}
+F1_FLOORS = {"participants": 0.95, "countries": 0.96, "referenced_events": 0.93, "instruments": 0.86}
 
 
 @pytest.fixture(scope="module")

@@ -138,3 +138,38 @@ def test_chinese_and_russian_instruments() -> None:
         ("联合国宪章", "charter"),
     ]
     assert names("в соответствии с Уставом ООН и Хартией ШОС.") == ["Уставом ООН", "Хартией ШОС"]
+
+
+def test_name_defined_with_an_acronym_is_an_instrument_not_a_body() -> None:
+    from extractors.organisations import learned_lexicon
+
+    text = (
+        "the ASEAN Charter, the Treaty of Amity and Cooperation in Southeast Asia (TAC) and projects "
+        "under the Master Plan on ASEAN Connectivity (MPAC) 2025, with the Social Empowerment "
+        "Education Programme (SEEP)."
+    )
+    bodies = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
+    found = [i.name for i in find_instruments(text, find_dates(text), bodies, [])]
+    assert "Treaty of Amity and Cooperation in Southeast Asia (TAC)" in found
+    assert "Master Plan on ASEAN Connectivity (MPAC) 2025" in found
+    assert not any("SEEP" in name for name in found)
+
+
+def test_one_acronym_one_instrument() -> None:
+    text = (
+        "the 1982 United Nations Convention on the Law of the Sea (UNCLOS). Later, "
+        "the 1982 UN Convention on the Law of the Sea (UNCLOS) again."
+    )
+    assert names(text) == ["1982 United Nations Convention on the Law of the Sea (UNCLOS)"]
+
+
+def test_russian_charter_of_an_organisation() -> None:
+    assert names("подтверждая приверженность принципам Устава Организации Объединенных Наций, и") == [
+        "Устава Организации Объединенных Наций"
+    ]
+
+
+def test_a_body_papers_and_agenda_items_are_not_named_instruments() -> None:
+    assert names("We recall United Nations Security Council resolutions on the matter.") == []
+    assert names("Приложения, пункт 25 повестки дня, документ.") == []
+    assert names("Статья 14. Настоящее Соглашение открыто для присоединения.") == []
