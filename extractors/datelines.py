@@ -60,6 +60,11 @@ def _meeting_words() -> Lexicon[bool]:
 
 
 @cache
+def _opening_words() -> Lexicon[bool]:
+    return Lexicon(((w, True) for w in table("events")["opening_words"]), ignore_case=True)
+
+
+@cache
 def _dateline_words() -> Lexicon[bool]:
     return Lexicon(((w, True) for w in table("events")["dateline_words"]), ignore_case=True)
 
@@ -134,22 +139,25 @@ def issuance(
     events: list[ReferencedEvent],
     dates: list[DateSpan],
     stated: dt.date | None = None,
+    yearless: list[DateSpan] | None = None,
 ) -> Issuance:
     """Decide the date and place of issue of a document from its blocks, events and dates.
 
     `stated` is a date the document states outside its body (a Markdown file's front matter
-    `date:`): it beats the document's own meeting and first date, not a dateline.
+    `date:`): it beats the document's own meeting and first date, not a dateline. `yearless` are
+    the dates written without a year ("03 December"), a meeting paper's own date among them.
     """
     body = [b for b in blocks if b.text.strip()]
     closing = list(reversed(body[-_CLOSING_BLOCKS:]))
+    session = _Session(dates, yearless or [], events, _opening_end(body), _opens_session(body))
     for read, ends in (  # a line of its own beats a news agency's lead
         (dateline, [*closing, *body[:_DATELINE_BLOCKS]]),
-        (opening_dateline, [*closing, *body[:_OPENING_BLOCKS]]),
+        (opening_dateline, [*closing, *body[:_DATELINE_BLOCKS]]),
         (adopted_dateline, list(reversed(body))),
     ):
         found = next((d for d in map(read, ends) if d is not None), None)
         if found is not None:
-            found = _within_session(found, dates, _opening_end(body))
+            found = session.narrow(found)
             if found.place is None:
                 place = _place_of_meeting(body)
                 found = Issuance(found.date, place, place_country(place) if place else None)
@@ -162,32 +170,71 @@ def issuance(
         place = place or _place_of_meeting(body)
         if stated is not None:
             return Issuance(stated, place, place_country(place) if place else None)
-        return _within_session(_issuance(own, place), dates, limit)
+        return session.narrow(_issuance(own, place))
     place = _place_of_meeting(body)
     if stated is not None:
         return Issuance(stated, place, place_country(place) if place else None)
     first = next((d for d in dates if d.start < limit), None)
     if first is None:
         return Issuance(None, place, place_country(place) if place else None)
-    return _within_session(_issuance(first, place), dates, limit)
+    return session.narrow(_issuance(first, place))
 
 
 _PAPER_LEAD = dt.timedelta(days=60)
 
 
-def _within_session(found: Issuance, dates: list[DateSpan], limit: int) -> Issuance:
-    """A meeting paper's cover gives the session ("3-7 December 2007 Tumon, Guam"); the enclosed
-    document's own date is the single day its opening names inside that range or in the weeks before
-    it (a paper dated "13 November 2015" for a 3-8 December session), when it names one."""
-    span = next((d for d in dates if d.last == found.date and d.first < d.last), None)
-    if span is None:
+def _opens_session(body: list[Block]) -> bool:
+    """Whether a leading heading calls the document an opening statement (address, remarks)."""
+    return any(
+        b.heading and next(_opening_words().finditer(b.text), None) is not None
+        for b in body[:_DATELINE_BLOCKS]
+    )
+
+
+@dataclass(frozen=True)
+class _Session:
+    """What a meeting paper's opening says about its date against its cover's session."""
+
+    dates: list[DateSpan]
+    yearless: list[DateSpan]
+    events: list[ReferencedEvent]
+    limit: int
+    opening: bool
+
+    def narrow(self, found: Issuance) -> Issuance:
+        """A meeting paper's cover gives the session ("3-7 December 2007 Tumon, Guam"); the enclosed
+        document's own date wins: a meeting of its own held in the weeks before the session (a
+        roundtable whose communiqué it is), else the single day its opening names inside that range or
+        in the weeks before it (a paper dated "13 November 2015" or "03 December" for a 3-8 December
+        session); an opening statement with neither takes the session's first day."""
+        span = next((d for d in self.dates if d.last == found.date and d.first < d.last), None)
+        if span is None:
+            return found
+        window = (span.first - _PAPER_LEAD, span.first)
+        own = [
+            e
+            for e in self.events
+            if (e.char_start or 0) < self.limit
+            and e.date_start < e.date_end
+            and window[0] <= e.date_start
+            and e.date_end < window[1]
+        ]
+        if own:
+            place = own[0].place or found.place
+            return Issuance(own[0].date_end, place, place_country(place) if place else None)
+        inside = sorted(
+            (
+                d
+                for d in [*self.dates, *self.yearless]
+                if d.start < self.limit and d.first == d.last and window[0] <= d.first <= span.last
+            ),
+            key=lambda d: d.start,
+        )
+        if inside:
+            return Issuance(inside[0].first, found.place, found.country)
+        if self.opening:
+            return Issuance(span.first, found.place, found.country)
         return found
-    inside = [
-        d
-        for d in dates
-        if d.start < limit and d.first == d.last and span.first - _PAPER_LEAD <= d.first <= span.last
-    ]
-    return Issuance(inside[0].first, found.place, found.country) if inside else found
 
 
 def _place_of_meeting(body: list[Block]) -> str | None:

@@ -27,7 +27,9 @@ _WINDOW = 90
 _SENTENCE = 300
 _SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
 _CLAUSE_BREAK = re.compile(r"[.!?;。；！？]\s|\n\s*\n|[.!?。]$")
-_IN_EN = re.compile(r"\s*,?\s*(?:in|at)\s+")
+_IN_EN = re.compile(r"\s*,?\s*(?:in|at)\s+", re.IGNORECASE)
+# a venue between the preposition and its city: "at the Tanoa Plaza Hotel in Suva"
+_VENUE_IN = re.compile(r"[^\W\d][\w'’ -]{0,40}?\s(?:in|at)\s+", re.IGNORECASE)
 _IN_RU = re.compile(r"\s*(?:года|г\.)?\s*,?\s*в\s+(?:городе\s+|г\.\s*)?")
 _ZH_AT = re.compile(r"[在于於]")
 _PAREN_AFTER = re.compile(r"\s*[,，]\s*")
@@ -89,6 +91,9 @@ def _place_after(text: str, span: DateSpan, context: _Context) -> tuple[str, int
         place = place_at(text, lead.end())
         if place is None and pattern is _IN_RU:
             place = next(iter(find_places(text, lead.end(), context.right_end)), None)
+        if place is None and pattern is _IN_EN:
+            venue = _VENUE_IN.match(text, lead.end(), context.right_end)
+            place = city_at(text, venue.end()) if venue else None
         if place is not None:
             return place.name, place.end
         unknown = _CAPITALISED_PLACE.match(text, lead.end(), context.right_end)

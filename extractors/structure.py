@@ -48,11 +48,10 @@ def parse(doc: CleanDocument) -> Structure:
     organisations = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
     instruments = find_instruments(text, dates, organisations, title_spans)
     stated = stated_date(doc.front_matter)
-    all_dates = sorted(
-        [*dates, *find_yearless_dates(text, dates, stated.year if stated else None)], key=lambda d: d.start
-    )
+    yearless = find_yearless_dates(text, dates, stated.year if stated else None)
+    all_dates = sorted([*dates, *yearless], key=lambda d: d.start)
     events = find_events(text, all_dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
-    issued = issuance(doc.blocks, events, dates, stated)
+    issued = issuance(doc.blocks, events, dates, stated, yearless)
     participants = find_participants(text, Mentions.of(countries, organisations))
     return Structure(
         document_symbol=document_symbol(text),

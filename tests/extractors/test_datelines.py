@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.datelines import Issuance, dateline, issuance, opening_dateline
-from extractors.dates import find_dates
+from extractors.dates import find_dates, find_yearless_dates
 from extractors.events import find_events
 from schemas.records import Block
 
@@ -164,3 +164,54 @@ def test_done_at_line_followed_by_more_words() -> None:
 def test_opening_dateline_with_state_initials_and_preposition() -> None:
     found = opening_dateline(blocks("México, D.F., a 04 de diciembre de 2015")[0])
     assert found is not None and found.date == dt.date(2015, 12, 4)
+
+
+def test_an_enclosed_letters_own_dateline_beats_the_covers_session() -> None:
+    found = issued(
+        "TWELFTH REGULAR SESSION Bali, Indonesia 3-8 December 2015",
+        "Additional Information to Support a Request WCPFC12-2015-OP19 5 December 2015 1645 Ministry",
+        "Office of the Commissioner",
+        "Secretariat of Agriculture",
+        "PESCA",
+        "Ref. 11032/021215",
+        "México, D.F., a 04 de diciembre de 2015",
+        "Dear Executive Director",
+    )
+    assert (found.date, found.country) == (dt.date(2015, 12, 4), "MEX")
+
+
+def test_an_opening_statement_without_its_own_date_takes_the_sessions_first_day() -> None:
+    doc = blocks(
+        "TWELFTH REGULAR SESSION Bali, Indonesia 3-8 December 2015",
+        "Opening Statement by Liberia to the 12th Regular Session of the Commission",
+        "Thank you Mr. Chairperson, and good day to all.",
+    )
+    doc[1] = doc[1].model_copy(update={"heading": True})
+    text = "\n\n".join(b.text for b in doc)
+    dates = find_dates(text)
+    assert issuance(doc, find_events(text, dates, []), dates).date == dt.date(2015, 12, 3)
+    doc[1] = doc[1].model_copy(update={"heading": False, "text": "Statement by Liberia to the Commission"})
+    assert issuance(doc, find_events(text, dates, []), dates).date == dt.date(2015, 12, 8)
+
+
+def test_a_papers_yearless_day_within_the_session() -> None:
+    paragraphs = (
+        "TWELFTH REGULAR SESSION Bali, Indonesia 3-8 December 2015",
+        "Statement by a Member WCPFC12-2015-OP17 03 December",
+        "Thank you Mr. Chairperson, and good day to all.",
+    )
+    doc = blocks(*paragraphs)
+    text = "\n\n".join(paragraphs)
+    dates = find_dates(text)
+    yearless = find_yearless_dates(text, dates)
+    assert issuance(doc, find_events(text, dates, []), dates, None, yearless).date == dt.date(2015, 12, 3)
+
+
+def test_a_communique_of_a_roundtable_held_before_the_session_takes_its_date() -> None:
+    found = issued(
+        "Denarau Island, Fiji 5 - 9 December, 2016",
+        "Submitted by an Observer WCPFC13-2016-OP15 7 th December 2016",
+        "COMMUNIQUE ISSUED AT THE END OF A 2-DAY ROUNDTABLE WHICH WAS HELD ON 29TH-30TH NOVEMBER 2016 "
+        "AT THE TANOA PLAZA HOTEL IN SUVA, FIJI.",
+    )
+    assert (found.date, found.place, found.country) == (dt.date(2016, 11, 30), "Suva", "FJI")

@@ -123,3 +123,8 @@ def test_a_place_before_a_date_inside_a_sentence_needs_a_trigger() -> None:
     assert summary("Душанбинская декларация г. Душанбе 17 сентября 2021 года") == [
         (D(2021, 9, 17), D(2021, 9, 17), "Душанбе")
     ]
+
+
+def test_a_venue_between_the_preposition_and_its_city() -> None:
+    text = "The roundtable was held on 29-30 November 2016 at the Tanoa Plaza Hotel in Suva, Fiji."
+    assert summary(text) == [(D(2016, 11, 29), D(2016, 11, 30), "Suva")]

@@ -21,7 +21,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 
 SCALAR_FLOORS = {
     "doc_type": 0.99,
-    "issued_date": 0.96,
+    "issued_date": 0.98,
     "issued_place": 0.98,
     "issued_country": 0.97,
     "language": 0.99,
