@@ -20,6 +20,7 @@ from extractors.countries import country_lexicon
 from extractors.lexicon import Hit
 from extractors.places import city_lexicon
 from extractors.scripts import HAN
+from extractors.signatures import signatories
 from extractors.tokens import NAME_KINDS, Item, Mentions, classify, country_in, office_lexicon
 from schemas.records import Participant
 
@@ -27,6 +28,7 @@ _AND = frozenset({"and", "&", "и"})
 _PLACE_LINKS = frozenset({"in", "at", "to", "в"})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MAX_ITEMS = 40
+_MISREAD_MIN = 7  # letters in a surname before one misread character is taken for a scan error
 _SIGNATURE_CHARS = 80
 _RU_PLURAL = ("ы", "и", "ов", "ей", "ам", "ям", "ами", "ями", "ах", "ях")
 _APPOINTED = re.compile(r"(?:\((?P<paren>[^()]{2,80})\)\s*)?,?\s+as\s+(?:the\s+|a\s+)?(?:new\s+)?$")
@@ -234,12 +236,20 @@ def _surname(participant: Participant) -> str:
     return words[-1] if words else ""
 
 
+def _misread(one: str, other: str) -> bool:
+    """Two long surnames one character apart ("Mutalibov", "Mutaiibov"): a scan's misreading."""
+    if len(one) != len(other) or len(one) < _MISREAD_MIN:
+        return False
+    return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+
+
 def _same_person(one: Participant, other: Participant) -> bool:
     """Same surname ("Biden", "Joseph R. Biden"), or a one-word name that opens the other ("穆罕默德",
     "穆罕默德·本·扎耶德·阿勒纳哈扬"); and the same state, or a state on one mention only."""
     if one.country != other.country and None not in (one.country, other.country):
         return False
-    if _surname(one) == _surname(other):
+    surnames = _surname(one), _surname(other)
+    if surnames[0] == surnames[1] or (one.country is not None and _misread(*surnames)):
         return True
     words = [re.findall(r"\w+", p.name.casefold()) for p in (one, other)]
     short, long = sorted(words, key=len)
@@ -297,5 +307,6 @@ def find_participants(text: str, mentions: Mentions) -> list[Participant]:
         if participant is not None:
             found.append(participant)
     found.extend(chinese_participants(text, mentions.countries, mentions.organisations))
+    found.extend(signatories(text, mentions))
     found.sort(key=lambda p: p.char_start or 0)
     return _unique([p for p in found if not _is_place(text, p)])

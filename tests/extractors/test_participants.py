@@ -181,3 +181,43 @@ def test_a_short_and_a_full_mention_are_one_person_with_the_full_name() -> None:
 def test_chinese_title_takes_the_nearest_state() -> None:
     text = "中方赞赏阿联酋阿布扎比王储、武装部队副总司令穆罕默德殿下提出的倡议。"
     assert [(p.name, p.country) for p in people(text)] == [("穆罕默德", "ARE")]
+
+
+def test_signature_columns_each_header_then_its_names() -> None:
+    text = (
+        "Done at Minsk in three copies.\n\n"
+        "For the Republic of For the Republic of Azerbaijan Armenia A. Mutalibov L. Ter-Petrosyan\n\n"
+        "For Ukraine For the Republic of Belarus\n\nL. KRAVCHUK S. SHUSHKEVICH\n\nV. FOKIN V. KEBICH\n"
+    )
+    assert [(p.name, p.country) for p in people(text)] == [
+        ("A. Mutalibov", "AZE"),
+        ("L. Ter-Petrosyan", "ARM"),
+        ("L. KRAVCHUK", "UKR"),
+        ("S. SHUSHKEVICH", "BLR"),
+        ("V. FOKIN", "UKR"),
+        ("V. KEBICH", "BLR"),
+    ]
+
+
+def test_stacked_signature_block() -> None:
+    text = "Signed at Kuala Lumpur.\n\nFor the Kingdom of Thailand\n\nAnutin Charnvirakul\n"
+    assert [(p.name, p.country) for p in people(text)] == [("Anutin Charnvirakul", "THA")]
+
+
+def test_signature_columns_that_cannot_be_paired_are_skipped() -> None:
+    # the state's name is split across the columns: the order of states and names is not reliable
+    text = (
+        "For the Russian For the Republic of For Turkmenistan Federation Tajikistan "
+        "S. Niyazov B. Yeltsin R. Nabiev\n"
+    )
+    assert people(text) == []
+
+
+def test_prose_opening_with_for_is_no_signature() -> None:
+    text = "For the Republic of Korea, Minister Park Jin attended.\n\nFor Japan\n\nthe meeting was useful\n"
+    assert [(p.name, p.country) for p in people(text)] == [("Park Jin", None)]
+
+
+def test_one_misread_letter_in_a_scanned_surname_is_the_same_person() -> None:
+    text = "For the Republic of Azerbaijan A. Mutalibov\n\nFor the Republic of Azerbaijan A. Mutaiibov\n"
+    assert [p.name for p in people(text)] == ["A. Mutalibov"]
