@@ -21,7 +21,8 @@ $(BIN)/python:
 
 ## system-deps: Tesseract OCR from Debian packages when missing (needs root or passwordless sudo)
 system-deps:
-	@if command -v tesseract >/dev/null; then :; \
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	   && tesseract --list-langs 2>/dev/null | grep -qx rus; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	else echo "note: Tesseract not installed; scanned PDFs will be quarantined until you run: apt-get install $(OCR_PACKAGES)"; fi

@@ -4,6 +4,8 @@ Pure geometry on `Word` boxes (PDF points, y growing downwards), so it is tested
 PDFs. `page_texts` turns the words of every page into the page texts of a `RawDocument`:
 
 * running headers, footers and page numbers are dropped (see `extractors.furniture`);
+  pages read by OCR (`PageWords.scanned`) take part, but their body size and line pitch
+  are measured apart from those of text-layer pages;
 * columns are found from a vertical band with (almost) no words that has text on both
   sides; rows crossing the band (titles) are read first, then each column top to bottom;
 * a paragraph ends at a vertical gap clearly larger than the document's line pitch, at a
@@ -55,11 +57,12 @@ class Word:
 
 @dataclass(slots=True)
 class PageWords:
-    """The words of one page and the page size."""
+    """The words of one page and the page size; `scanned` when the words were read by OCR."""
 
     words: list[Word]
     width: float
     height: float
+    scanned: bool = False
 
 
 @dataclass(slots=True)
@@ -305,5 +308,8 @@ def page_texts(pages: Sequence[PageWords]) -> list[str]:
     for number, grouped in enumerate(page_rows):
         body = [row for index, row in enumerate(grouped) if (number, index) not in dropped]
         ordered.append(reading_order(body, gutters(body)))
-    style = _style(ordered)
-    return [_render(lines, style) for lines in ordered]
+    kinds = [page.scanned for page in pages]  # OCR'd pages have sizes and pitches of their own
+    styles = {
+        kind: _style([lines for lines, k in zip(ordered, kinds, strict=True) if k == kind]) for kind in kinds
+    }
+    return [_render(lines, styles[kind]) for lines, kind in zip(ordered, kinds, strict=True)]

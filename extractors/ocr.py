@@ -6,8 +6,8 @@ Tesseract is run as a program (``tesseract`` on PATH), the image piped in, with
 1. orientation and script detection (``--psm 0``): a page turned by 90, 180 or 270 degrees
    is turned upright when Tesseract is confident, and the script picks the models among the
    configured languages (`languages_for`): a Latin page is read with the Latin models only
-   (``eng``), a Cyrillic one with the Cyrillic then the Latin ones (``rus+eng``), a Chinese one
-   with ``chi_sim+eng``; all configured models are used when the script is unknown;
+   (``eng``), a Cyrillic one with ``rus``, a Chinese one with ``chi_sim``; all configured
+   models are used when the script is unknown (too little text to tell);
 2. recognition (``--psm 3``, hOCR): words with their boxes, confidence (0-100) and the
    height of their line's letters, grouped in lines and paragraphs; specks read as
    punctuation are dropped (`is_speck`);
@@ -27,7 +27,7 @@ import subprocess
 import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image, ImageFilter
 
@@ -53,6 +53,7 @@ _ROTATE_CONFIDENCE = 14.0  # OSD orientation confidence needed to turn a page (o
 _SPECKLED = 0.03  # share of specks among the words that makes a page worth a second, filtered reading
 _SPECK_CONFIDENCE = 75.0
 _SPECK_SIZE = 0.25  # of the line's letter height
+_CJK_GAP = 1.0  # of the letter height: words closer than this to a Chinese character join it
 _BLANK = 200  # a page image without any pixel darker than this is blank
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
@@ -103,6 +104,7 @@ class OcrResult:
 
 @functools.cache
 def _installed(binary: str, tessdata: str | None) -> frozenset[str]:
+    """``tesseract --list-langs``, cached per program and TESSDATA_PREFIX (`tessdata` is the key only)."""
     try:
         done = subprocess.run(
             [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
@@ -125,9 +127,9 @@ def _packages(languages: Sequence[str]) -> str:
 
 def missing_ocr(languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
     """What to install before pages can be OCR'd with `languages`, or None when nothing is missing."""
-    extra = [language for language in languages if language not in ("eng", "osd")]
     if not shutil.which("tesseract"):
-        return f"install Tesseract (Debian: apt-get install {' '.join(['tesseract-ocr', _packages(extra)])})"
+        packages = _packages([lang for lang in languages if lang not in ("eng", "osd")])  # in tesseract-ocr
+        return f"install Tesseract (Debian: apt-get install {f'tesseract-ocr {packages}'.strip()})"
     missing = [language for language in languages if language not in installed_languages()]
     if missing:
         return (
@@ -146,20 +148,19 @@ def ocr_available(languages: Sequence[str] = DEFAULT_LANGUAGES) -> bool:
 
 
 def languages_for(script: str | None, languages: Sequence[str]) -> tuple[str, ...]:
-    """The models to read a page in `script` with (Tesseract's OSD script name), among `languages`.
+    """The models to read a page in `script` (Tesseract's OSD script name) with, among `languages`.
 
-    The models written in that script come first, then the Latin ones (names, acronyms and
-    numbers in Latin letters are common in any document); models of unknown script are always
-    kept. When no model writes the script, or it is unknown, all `languages` are used.
+    Only the models written in that script: adding Latin ones to a Cyrillic page makes
+    Tesseract spell look-alike words in Latin letters ("CCCP", "OOH" for "СССР", "ООН").
+    Models of unknown script are always kept; when no model writes the script, or it is
+    unknown, all `languages` are used.
     """
     if script is None:
         return tuple(languages)
     main = [lang for lang in languages if _SCRIPTS.get(lang) == script or (script == "Han" and lang == "jpn")]
     if not main:
         return tuple(languages)
-    latin = [lang for lang in languages if _SCRIPTS.get(lang) == "Latin" and lang not in main]
-    unknown = [lang for lang in languages if lang not in _SCRIPTS]
-    return tuple(main + latin + unknown)
+    return tuple(main + [lang for lang in languages if lang not in _SCRIPTS])
 
 
 def parse_osd(output: str) -> tuple[str | None, int]:
@@ -168,11 +169,11 @@ def parse_osd(output: str) -> tuple[str | None, int]:
     The rotation is 0 unless Tesseract is confident about it.
     """
     fields = dict(_OSD_FIELD.findall(output))
-    rotate = int(fields.get("Rotate", "0") or 0) % 360
     try:
+        rotate = int(fields.get("Rotate", "0")) % 360
         confident = float(fields.get("Orientation confidence", "0")) >= _ROTATE_CONFIDENCE
     except ValueError:
-        confident = False
+        rotate, confident = 0, False
     return fields.get("Script"), rotate if confident else 0
 
 
@@ -225,8 +226,39 @@ def is_speck(word: OcrWord) -> bool:
     return tiny or word.confidence < _SPECK_CONFIDENCE
 
 
+def join_cjk(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """Neighbouring words of one line joined where a Chinese character meets them (no spaces in CJK).
+
+    Tesseract cuts Chinese lines into single characters and runs of digits or letters
+    ("2019", "年", "6", "月"), with boxes that may overlap and are not always in reading
+    order: joining them keeps its reading order and the text as printed ("2019年6月").
+    """
+    joined: list[OcrWord] = []
+    for word in words:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.line == word.line
+            and (is_cjk(last.text[-1]) or is_cjk(word.text[0]))
+            and word.left - last.right < _CJK_GAP * word.size
+        ):
+            joined[-1] = replace(
+                last,
+                text=last.text + word.text,
+                left=min(last.left, word.left),
+                top=min(last.top, word.top),
+                right=max(last.right, word.right),
+                bottom=max(last.bottom, word.bottom),
+                confidence=(last.confidence * len(last.text) + word.confidence * len(word.text))
+                / (len(last.text) + len(word.text)),
+            )
+        else:
+            joined.append(word)
+    return joined
+
+
 def page_text(words: Sequence[OcrWord]) -> str:
-    """Words as text: one line per line read, a blank line between paragraphs, CJK joined without spaces."""
+    """Words as text: one line per line read, a blank line between paragraphs."""
     out = ""
     previous: OcrWord | None = None
     for word in words:
@@ -236,8 +268,6 @@ def page_text(words: Sequence[OcrWord]) -> str:
             out += "\n\n" + word.text
         elif word.line != previous.line:
             out += "\n" + word.text
-        elif is_cjk(out[-1]) and is_cjk(word.text[0]):
-            out += word.text
         else:
             out += " " + word.text
         previous = word
@@ -337,6 +367,7 @@ def ocr_page(
         cleaner = [w for w in filtered if not is_speck(w)]
         if (mean_confidence(cleaner) or 0.0) > (mean_confidence(kept) or 0.0):
             kept = cleaner
+    words = join_cjk(kept)
     return OcrResult(
-        page_text(kept), mean_confidence(kept), tuple(kept), gray.width, gray.height, dpi, chosen
+        page_text(words), mean_confidence(words), tuple(words), gray.width, gray.height, dpi, chosen
     )

@@ -9,25 +9,40 @@ Page text conventions (read by `extractors.cleaning.segment`):
 * running headers, footers and page numbers are gone; two-column pages read title
   first, then the left column, then the right one (details in `extractors.layout`).
 
-`RawDocument.raw_text` keeps pdfplumber's untouched ``extract_text()`` of every page,
-pages joined with a form feed.
+Pages are judged one by one: a page without a text layer, with a garbage one (glyph codes,
+symbol soup, letters that make no words: `extractors.textlayer`), or a page-sized scan
+carrying only a stamped number, is rendered and OCR'd (`extractors.scans`,
+`extractors.ocr`); its words then follow the same layout and furniture rules, so a typed
+cover page and a scanned letter in one file read alike. This happens before any language
+detection, so nothing downstream ever sees a garbage text layer.
+
+`RawDocument.raw_text` keeps pdfplumber's untouched ``extract_text()`` of every page (for
+an OCR'd page, Tesseract's text), pages joined with a form feed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
 
 from extractors.layout import PageWords, Word, page_texts
+from extractors.ocr import DEFAULT_LANGUAGES, DEFAULT_TIMEOUT, OcrUnavailable, is_blank, missing_ocr, ocr_page
+from extractors.scans import render_pages, scanned_page
+from extractors.textlayer import looks_like_garbage
 from schemas.errors import EmptyDocument, UnreadableFile
 from schemas.records import RawDocument
 
 _HEADER_WINDOW = 1024  # the PDF header may follow a little junk, as readers allow
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _WORD_OPTIONS = {"x_tolerance_ratio": 0.2, "keep_blank_chars": False, "extra_attrs": ["size", "fontname"]}
+_SCAN_COVER = 0.5  # share of a page under images that makes it a scan ...
+_STAMPED_WORDS = 10  # ... when its text layer has fewer words than this (a stamped symbol or number)
 
 
 def _reason(error: Exception) -> str:
@@ -57,41 +72,127 @@ def _words(raw: list[dict[str, Any]]) -> list[Word]:
     return words
 
 
-def _extract(data: bytes) -> tuple[list[PageWords], list[str]]:
-    """Words and plain text of every page; pdfminer errors of any kind become `UnreadableFile`."""
-    pages: list[PageWords] = []
-    plain: list[str] = []
+def needs_ocr(words: int, text: str, image_cover: float) -> bool:
+    """Whether a page must be OCR'd: it has no text layer, a garbage one, or is a scan with a stamp.
+
+    `words` and `text` are what the text layer yields, `image_cover` the share of the page
+    under images; a page-sized image with fewer than a few words on it is a scan whose text
+    layer holds only a stamped symbol or page number.
+    """
+    if not words or looks_like_garbage(text):
+        return True
+    return image_cover >= _SCAN_COVER and words < _STAMPED_WORDS
+
+
+@dataclass(slots=True)
+class _Page:
+    """One page as pdfplumber reads it: words, plain text, and the share of its area under images."""
+
+    words: PageWords
+    plain: str
+    image_cover: float
+
+
+def _image_cover(page: pdfplumber.page.Page) -> float:
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for image in page.images:
+        width = min(float(image["x1"]), float(page.width)) - max(float(image["x0"]), 0.0)
+        height = min(float(image["bottom"]), float(page.height)) - max(float(image["top"]), 0.0)
+        covered += max(width, 0.0) * max(height, 0.0)
+    return min(covered / area, 1.0)
+
+
+def _extract(data: bytes) -> list[_Page]:
+    """Words, plain text and image cover of every page; pdfminer errors become `UnreadableFile`."""
+    pages: list[_Page] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 try:
-                    words = _words(page.extract_words(**_WORD_OPTIONS))
-                    plain.append(page.extract_text() or "")
-                    pages.append(PageWords(words, float(page.width), float(page.height)))
+                    words = PageWords(
+                        _words(page.extract_words(**_WORD_OPTIONS)), float(page.width), float(page.height)
+                    )
+                    pages.append(_Page(words, page.extract_text() or "", _image_cover(page)))
                 finally:
                     page.close()
     except MemoryError:
         raise
     except Exception as error:  # pdfminer raises many unrelated types on bad input
         raise UnreadableFile(_reason(error)) from error
-    return pages, plain
+    return pages
 
 
-def read_pdf(data: bytes) -> RawDocument:
-    """Read a PDF's text layer into a `RawDocument` (source_format "pdf"), one text per page.
+def _pages_phrase(numbers: list[int], total: int) -> str:
+    """ "page 2 of 3 has", "pages 1-3, 5 of 9 have"."""
+    if len(numbers) == 1:
+        return f"page {numbers[0]} of {total} has"
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    listed = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+    return f"pages {listed} of {total} have"
 
-    Raises `EmptyDocument` for empty bytes or a PDF without any text (scanned pages need
-    OCR), and `UnreadableFile` when the bytes are not a PDF or it is corrupt or truncated.
+
+def read_pdf(
+    data: bytes,
+    *,
+    ocr_languages: Sequence[str] = DEFAULT_LANGUAGES,
+    ocr_dpi: int = 300,
+    ocr_timeout: float = DEFAULT_TIMEOUT,
+) -> RawDocument:
+    """Read a PDF into a `RawDocument`, one text per page, OCR'ing the pages that need it.
+
+    A page without a text layer, with a garbage one (`extractors.textlayer`), or a page-sized
+    scan with only a few stamped words, is rendered at `ocr_dpi` and read by Tesseract with
+    `ocr_languages` (see `extractors.ocr`); its words then go through the same layout and
+    furniture rules as text-layer words. Other pages keep their text layer. OCR'd pages are
+    listed in `ocr_pages` with their mean word confidence, and source_format is "pdf+ocr".
+
+    Raises `EmptyDocument` for empty bytes or a PDF without any text even after OCR,
+    `OcrUnavailable` when a page needs OCR and Tesseract or a model is not installed, and
+    `UnreadableFile` when the bytes are not a PDF, it is corrupt or truncated, or OCR of a
+    page fails or takes longer than `ocr_timeout` seconds.
     """
     if not data.strip():
         raise EmptyDocument("empty file: no bytes to read")
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise UnreadableFile("not a PDF: file does not start with %PDF")
-    pages, plain = _extract(data)
+    pages = _extract(data)
     if not pages:
         raise EmptyDocument("PDF has no pages")
-    if not any(page.words for page in pages):
-        raise EmptyDocument(
-            f"PDF has no text layer (scanned pages); OCR is needed to read its {len(pages)} page(s)"
-        )
-    return RawDocument(source_format="pdf", pages=page_texts(pages), raw_text="\f".join(plain))
+    plain = [page.plain for page in pages]
+    needs = [
+        number
+        for number, page in enumerate(pages, start=1)
+        if needs_ocr(len(page.words.words), page.plain, page.image_cover)
+    ]
+    ocr_pages: list[int] = []
+    confidences: list[float] = []
+    with contextlib.closing(render_pages(data, needs, ocr_dpi)) as rendered:  # PDFium closes the file
+        for number, image in rendered:
+            if is_blank(image.image):
+                pages[number - 1].words.words = []  # nothing on the page: nothing to read
+                continue
+            reason = missing_ocr(ocr_languages)
+            if reason is not None:
+                which = _pages_phrase(needs, len(pages))
+                raise OcrUnavailable(f"{which} no usable text layer and OCR is not available: {reason}")
+            result = ocr_page(image.image, ocr_languages, dpi=image.dpi, timeout=ocr_timeout, page=number)
+            pages[number - 1].words = scanned_page(result)
+            plain[number - 1] = result.text
+            ocr_pages.append(number)
+            confidences.extend(word.confidence for word in result.words)
+    if not any(page.words.words for page in pages):
+        found = f"; OCR found no text on its {len(pages)} page(s)" if ocr_pages else " (blank pages)"
+        raise EmptyDocument(f"PDF has no text layer{found}")
+    return RawDocument(
+        source_format="pdf+ocr" if ocr_pages else "pdf",
+        pages=page_texts([page.words for page in pages]),
+        raw_text="\f".join(plain),
+        ocr_pages=ocr_pages,
+        ocr_confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
+    )

@@ -179,8 +179,11 @@ def test_truncated_or_corrupt_pdf_is_unreadable(cut: object) -> None:
     assert len(caught.value.reason) < 200
 
 
-def test_pdf_without_text_layer_needs_ocr() -> None:
-    with pytest.raises(EmptyDocument, match=r"no text layer \(scanned pages\); OCR is needed"):
+def test_pdf_of_blank_pages_is_an_empty_document_without_running_ocr(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract: a blank page never needs it
+    with pytest.raises(EmptyDocument, match=r"^PDF has no text layer \(blank pages\)$"):
         read_pdf(_pdf([[], []]))
 
 

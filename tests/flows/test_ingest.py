@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,35 @@ def test_run_summary_is_published_as_an_artifact(tmp_path: Path) -> None:
         )
     [mine] = [a for a in artifacts if summary.run_id in str(a.data)]
     assert "empty.txt" in str(mine.data) and "| 2 | 1 | 0 | 1 |" in str(mine.data)
+
+
+SCAN = FIXTURES / "scans" / "sco_cfm_press_release_2009-05-15_scanned.pdf"
+
+
+@pytest.mark.skipif(not SCAN.exists(), reason="scan fixture not present")
+def test_scan_waits_in_quarantine_without_ocr_and_loads_once_ocr_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = inbox_with(tmp_path, [SCAN])
+    empty_path = tmp_path / "no-tools"
+    empty_path.mkdir()
+    real_path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", str(empty_path))  # no tesseract to be found
+    summary, outcomes, _ = run([inbox], tmp_path)
+    assert summary.quarantined == 1
+    assert outcomes[0].category == "ocr_unavailable"
+    assert "apt-get install tesseract-ocr" in (outcomes[0].reason or "")
+    assert not (inbox / SCAN.name).exists()
+
+    monkeypatch.setenv("PATH", real_path)
+    nothing_new = tmp_path / "nothing-new"
+    nothing_new.mkdir()
+    again, outcomes, failures = run([nothing_new], tmp_path)
+    assert failures == [] and again.loaded == 1, outcomes
+    assert (inbox / SCAN.name).exists()  # back where it came from
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        row = con.execute("SELECT source_format, ocr_pages, ocr_confidence FROM documents").fetchone()
+        states = con.execute("SELECT state FROM files").fetchall()
+    assert row is not None and row[0] == "pdf+ocr" and row[1] == [1, 2] and row[2] > 50
+    assert states == [("loaded",)]
+    assert list((tmp_path / "quarantine").iterdir()) == []
