@@ -10,6 +10,7 @@ import hashlib
 from pathlib import PurePath
 
 from extractors.cleaning import segment
+from extractors.contents import is_contents
 from extractors.language import detect_language
 from extractors.pdf import read_pdf
 from extractors.sources import read_source
@@ -49,9 +50,9 @@ def read_document(data: bytes, source_file: str, options: ExtractOptions = DEFAU
 
 
 def number_paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    """Body blocks (headings excluded) numbered from 1, each with its own language."""
+    """Body blocks (headings and tables of contents excluded) numbered from 1, each with its language."""
     paragraphs: list[Paragraph] = []
-    for block in (b for b in blocks if not b.heading):
+    for block in (b for b in blocks if not b.heading and not is_contents(b.text)):
         language, confidence = detect_language(block.text)
         paragraphs.append(
             Paragraph(
