@@ -7,15 +7,7 @@ import datetime as dt
 from extractors.datelines import Issuance, dateline, issuance, opening_dateline
 from extractors.dates import find_dates, find_yearless_dates
 from extractors.events import find_events
-from schemas.records import Block
-
-
-def blocks(*paragraphs: str) -> list[Block]:
-    out, pos = [], 0
-    for text in paragraphs:
-        out.append(Block(text=text, page_start=1, page_end=1, char_start=pos, char_end=pos + len(text)))
-        pos += len(text) + 2
-    return out
+from tests.extractors.builders import blocks
 
 
 def issued(*paragraphs: str) -> Issuance:

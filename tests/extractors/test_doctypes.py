@@ -5,24 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractors.doctypes import doc_type, type_named_in, type_only
-from schemas.records import Block, DocType
-
-
-def blocks(*paragraphs: str, headings: int = 0) -> list[Block]:
-    out, pos = [], 0
-    for index, text in enumerate(paragraphs):
-        out.append(
-            Block(
-                text=text,
-                heading=index < headings,
-                page_start=1,
-                page_end=1,
-                char_start=pos,
-                char_end=pos + len(text),
-            )
-        )
-        pos += len(text) + 2
-    return out
+from schemas.records import DocType
+from tests.extractors.builders import blocks
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from extractors.issuers import issuing_body
-from schemas.records import Block
-
-
-def blocks(*paragraphs: str) -> list[Block]:
-    out, pos = [], 0
-    for text in paragraphs:
-        out.append(Block(text=text, page_start=1, page_end=1, char_start=pos, char_end=pos + len(text)))
-        pos += len(text) + 2
-    return out
+from tests.extractors.builders import blocks
 
 
 def test_acronym_defined_in_the_opening() -> None:

@@ -3,24 +3,7 @@
 from __future__ import annotations
 
 from extractors.titles import is_all_caps, leading_headings, title, title_case, title_lines
-from schemas.records import Block
-
-
-def blocks(*paragraphs: str, headings: int = 0) -> list[Block]:
-    out, pos = [], 0
-    for index, text in enumerate(paragraphs):
-        out.append(
-            Block(
-                text=text,
-                heading=index < headings,
-                page_start=1,
-                page_end=1,
-                char_start=pos,
-                char_end=pos + len(text),
-            )
-        )
-        pos += len(text) + 2
-    return out
+from tests.extractors.builders import blocks
 
 
 def test_type_word_alone_is_dropped_and_lines_are_joined() -> None:
