@@ -13,14 +13,16 @@ from bisect import bisect_right
 from typing import TypeVar
 
 from extractors.countries import country_mentions, find_countries
-from extractors.datelines import issuance
+from extractors.datelines import Issuance, issuance
 from extractors.dates import find_dates, find_yearless_dates, parse_date
 from extractors.doctypes import doc_type
 from extractors.events import find_events
 from extractors.instruments import find_instruments
 from extractors.issuers import issuing_body
+from extractors.labels import PROVENANCE
 from extractors.organisations import learned_lexicon, organisation_lexicon
 from extractors.participants import Mentions, find_participants
+from extractors.places import place_country
 from extractors.symbols import document_symbol
 from extractors.titles import leading_headings, title, title_lines
 from extractors.topics import find_topics
@@ -34,6 +36,9 @@ def parse(doc: CleanDocument) -> Structure:
 
     A Markdown copy's front matter is part of the document: its `title` is the document's title
     (and names its type), its `date` the date of issue unless a dateline in the text says otherwise.
+    A web copy's labelled header (`extractors.labels`) is a catalogue's description: its `date` is
+    used only when the text gives none. Either kind's `place` is the place of issue when the text
+    names none.
     """
     text = doc.text
     headings = leading_headings(doc.blocks)
@@ -48,10 +53,15 @@ def parse(doc: CleanDocument) -> Structure:
     organisations = [*organisation_lexicon().finditer(text), *learned_lexicon(text).finditer(text)]
     instruments = find_instruments(text, dates, organisations, title_spans)
     stated = stated_date(doc.front_matter)
+    catalogued = doc.front_matter.get(PROVENANCE[0]) == PROVENANCE[1]
     yearless = find_yearless_dates(text, dates, stated.year if stated else None)
     all_dates = sorted([*dates, *yearless], key=lambda d: d.start)
     events = find_events(text, all_dates, [(i.char_start or 0, i.char_end or 0) for i in instruments])
-    issued = issuance(doc.blocks, events, dates, stated, yearless)
+    issued = stated_issuance(
+        issuance(doc.blocks, events, dates, None if catalogued else stated, yearless),
+        stated,
+        doc.front_matter.get("place"),
+    )
     participants = find_participants(text, Mentions.of(countries, organisations))
     return Structure(
         document_symbol=document_symbol(text),
@@ -75,6 +85,16 @@ def stated_date(front_matter: dict[str, str]) -> dt.date | None:
     """The date a Markdown copy's front matter gives (`date: '2021-09-15'`), else None."""
     found = parse_date(front_matter.get("date", ""))
     return found.first if found else None
+
+
+def stated_issuance(found: Issuance, date: dt.date | None, place: str | None) -> Issuance:
+    """Fill what the text leaves open (no date, no place of issue) from a stated `date` and `place`."""
+    place = " ".join((place or "").split()) or None
+    if found.place is None and place is not None:
+        found = Issuance(found.date, place, place_country(place))
+    if found.date is None and date is not None:
+        found = Issuance(date, found.place, found.country)
+    return found
 
 
 def page_at(blocks: list[Block], pos: int) -> int | None:

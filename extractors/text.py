@@ -13,6 +13,11 @@ Decoding is in `extractors.encoding`. A text is read as Markdown when asked to, 
   lines into `RawDocument.front_matter` and removed from the page;
 * block quote marks, horizontal rules, fence lines and link definitions are dropped, and
   each list item starts its own paragraph.
+
+A plain text's labelled metadata header (a web copy's "[Title] ... [Place] ... [Date] ..." or
+"Date: ..." lines near the top, see `extractors.labels`) is read the same way as front matter:
+its fields go into `RawDocument.front_matter` (title, date, place, source, ...) and it is removed
+from the page, with the site banner above it. `raw_text` always keeps the text as decoded.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import re
 
 from extractors.encoding import decode
+from extractors.labels import labelled_header
 from schemas.errors import EmptyDocument
 from schemas.records import RawDocument
 
@@ -209,6 +215,10 @@ def read_text(data: bytes, *, markdown: bool | None = None) -> RawDocument:
             markdown = True
     if markdown is None:
         markdown = bool(_LOOKS_MARKDOWN.search(body))
+    if not markdown:
+        labelled = labelled_header(body)
+        if labelled:
+            front, body = labelled
     page = _markdown_page(body) if markdown else body
     if not page.strip():
         raise EmptyDocument("the text holds nothing besides its front matter")

@@ -24,6 +24,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOLD = FIXTURES / "gold"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 RENDERED = sorted((FIXTURES / "rendered").glob("*.pdf"))
+CORPUS = FIXTURES / "corpus"
 
 
 def clean_document(path: Path) -> CleanDocument:
@@ -240,3 +241,37 @@ def test_markdown_front_matter_gives_title_type_and_date() -> None:
     assert found.issued_date == dt.date(2022, 3, 24)
     assert (found.issued_place, found.issued_country) == ("Brussels", "BEL")
     assert found.issuing_body == "G7"
+
+
+def test_labelled_header_place_fills_in_and_its_date_yields_to_the_text() -> None:
+    data = (
+        b"[Title] JOINT COMMUNIQUE of the Council of Heads of Government\n\n"
+        b"[Place] Tashkent\n[Date] June 7, 2004\n[Full text]\n\n"
+        b"The Council of Heads of Government held a regular meeting on June 17, 2004.\n"
+    )
+    found = parse(segment(read_text(data)))
+    assert found.title == "JOINT COMMUNIQUE of the Council of Heads of Government"
+    assert found.doc_type == DocType.JOINT_COMMUNIQUE
+    assert found.issued_date == dt.date(2004, 6, 17)  # a catalogue's date does not beat the text's own
+    assert (found.issued_place, found.issued_country) == ("Tashkent", "UZB")
+
+
+def test_labelled_header_date_and_place_when_the_text_gives_none() -> None:
+    data = b"Date: September 13, 2013\nPlace: Bishkek\n\nThe member states declare the following.\n"
+    found = parse(segment(read_text(data)))
+    assert found.issued_date == dt.date(2013, 9, 13)
+    assert (found.issued_place, found.issued_country) == ("Bishkek", "KGZ")
+
+
+def test_labelled_header_place_yields_to_the_texts_dateline() -> None:
+    data = b"[Place] Bishkek\n[Date] June 14, 2019\n\nThey declare.\n\nMoscow, 15 June 2019\n"
+    found = parse(segment(read_text(data)))
+    assert (found.issued_date, found.issued_place) == (dt.date(2019, 6, 15), "Moscow")
+
+
+def test_sco_en_2013_09_13_site_banner_is_no_country_mention() -> None:
+    doc = clean_document(CORPUS / "sco_en_2013-09-13_declaration.txt")
+    found = parse(doc)
+    assert "JPN" not in {m.country for m in found.country_mentions}
+    assert "University" not in doc.text and "[Place]" not in doc.text
+    assert (found.issued_date, found.issued_place) == (dt.date(2013, 9, 13), "Bishkek")

@@ -138,6 +138,112 @@ def test_front_matter_alone_is_an_empty_document() -> None:
         read_text(b"---\ntitle: x\n---\n\n")
 
 
+# ---------------------------------------------------------------- labelled metadata header
+
+BANNER = (
+    "Example Archive of Treaties (Project Leader: A. Person)\n"
+    "Database of Japanese Politics and International Relations\n"
+    "Institute of Something, The University of Somewhere\n\n"
+)
+LABELLED = (
+    "[Title] JOINT STATEMENT of the Ministers of Foreign Affairs\n\n"
+    "[Place] Astana\n[Date] July 5, 2005\n[Source] The Secretariat\n[Notes]\n[Full text]\n\n"
+)
+BODY = "The ministers met on July 5, 2005 in Astana.\n\nThey agreed as follows.\n"
+
+
+def test_labelled_header_goes_into_front_matter_and_the_banner_is_dropped() -> None:
+    data = (BANNER + LABELLED + BODY).encode()
+    raw = read_text(data)
+    assert raw.source_format == "text"
+    assert raw.front_matter == {
+        "header": "labelled",
+        "title": "JOINT STATEMENT of the Ministers of Foreign Affairs",
+        "place": "Astana",
+        "date": "July 5, 2005",
+        "source": "The Secretariat",
+    }
+    assert raw.pages == [BODY.strip()]
+    assert raw.raw_text == data.decode()  # the text as read is kept whole
+    doc = segment(raw)
+    assert [b.text for b in doc.blocks] == [
+        "The ministers met on July 5, 2005 in Astana.",
+        "They agreed as follows.",
+    ]
+    assert doc.front_matter == raw.front_matter
+
+
+def test_labelled_header_on_the_first_line_without_a_blank_line_after_it() -> None:
+    raw = read_text(b"[Title] DECLARATION OF THE HEADS OF STATE\nToday we, the heads of state, declare.\n")
+    assert raw.front_matter == {"header": "labelled", "title": "DECLARATION OF THE HEADS OF STATE"}
+    assert raw.pages[0].startswith("Today we")
+
+
+def test_labelled_header_with_colons_in_other_languages() -> None:
+    russian = (
+        "Заголовок: Совместное заявление\nМесто: Москва\nДата: 5 мая 2023 года\n\n"
+        "Министры встретились в Москве.\n"
+    )
+    assert read_text(russian.encode()).front_matter == {
+        "header": "labelled",
+        "title": "Совместное заявление",
+        "place": "Москва",
+        "date": "5 мая 2023 года",
+    }
+    chinese = "标题：联合公报\n地点：北京\n日期：2023年10月26日\n\n会议在北京举行。\n"
+    raw = read_text(chinese.encode())
+    assert raw.front_matter == {
+        "header": "labelled",
+        "title": "联合公报",
+        "place": "北京",
+        "date": "2023年10月26日",
+    }
+    assert raw.pages[0].startswith("会议在北京举行")
+
+
+def test_labelled_header_without_a_title_keeps_what_stands_above_it() -> None:
+    text = "上海合作组织联合公报\n\n发布时间:2024-11-06 00:53:13 来源: 新华社\n2023年10月26日,会议举行。\n"
+    raw = read_text(text.encode())
+    assert raw.front_matter == {"header": "labelled", "published": "2024-11-06 00:53:13", "source": "新华社"}
+    assert raw.pages[0].split("\n")[0] == "上海合作组织联合公报"  # perhaps the document's own heading
+    assert "发布时间" not in raw.pages[0]
+
+
+def test_text_without_a_labelled_header_is_unchanged() -> None:
+    text = "JOINT STATEMENT\n\nThe ministers met on July 5, 2005 in Astana.\n\nThey agreed as follows.\n"
+    raw = read_text(text.encode())
+    assert raw.front_matter == {}
+    assert raw.pages == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a body line that merely starts with "Date:" deep in the document
+        "JOINT STATEMENT\n\n"
+        + "".join(f"Paragraph {n} of the statement.\n\n" for n in range(20))
+        + "Date: 5 July 2005\nPlace: Astana\n\nThe end.\n",
+        # a single "Label: value" line is not enough to make a header
+        "New Delhi Declaration\n\nRelease time: Apr 14, 2024 01:45 AM\n\nOn July 4, 2023, leaders met.\n",
+        # a memorandum's own heading lines: "Date:" does not start a paragraph
+        "MEMORANDUM\n\nTo: The Secretary-General\nFrom: The Legal Counsel\nDate: 19 December 1991\n"
+        "Source: file\n\nI have the honour to report.\n",
+        # a header and nothing after it is not taken away
+        "[Title] A title\n[Date] July 5, 2005\n",
+    ],
+)
+def test_label_lines_that_are_no_header_are_left_in_the_text(text: str) -> None:
+    raw = read_text(text.encode())
+    assert raw.front_matter == {}
+    assert raw.pages == [text]
+
+
+def test_markdown_is_not_read_for_a_labelled_header() -> None:
+    raw = read_text(b"# Title\n\nDate: 2024-05-01\nPlace: Moscow\n\nText.\n")
+    assert raw.source_format == "markdown"
+    assert raw.front_matter == {}
+
+
 # ---------------------------------------------------------------- the seed texts
 
 
