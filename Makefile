@@ -34,8 +34,8 @@ install-test: $(BIN)/python
 	$(PIP) -e '.[test]'
 
 lint:
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 
 typecheck:
 	$(BIN)/mypy

@@ -12,7 +12,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from extractors.ocr import OcrUnavailable, missing_ocr
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -22,6 +21,7 @@ from prefect.futures import as_completed
 from prefect.states import State
 
 from extractors.document import apply_quality, process_file
+from extractors.ocr import OcrUnavailable, missing_ocr
 from extractors.sources import discover
 from flows.progress import reporter
 from schemas.errors import TransientError
