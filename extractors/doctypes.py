@@ -22,7 +22,8 @@ _SPEECH_BLOCKS = 6
 _ADDRESS_LINES = 2
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my)\b|(?<!\w)(?:я|мне|меня)(?!\w)|我(?!们|們)")
 _RESOLUTION_BLOCKS = 12
-_ORGAN_LINE = re.compile(r"(?:The|La|El|Le|L')\s*(.{3,60}?),")
+_ORGAN_LINE = re.compile(r"(?:(?:The|La|El|Le|L')\s*)?(.{3,60}?)[,，]")
+_NOTE_BLOCKS = 8
 _PARAGRAPH_CHARS = 80
 _VOICE_PARAGRAPHS = 2
 _PREAMBLE_BLOCKS = 12
@@ -82,7 +83,7 @@ def doc_type(headings: list[Block], blocks: list[Block], text: str) -> DocType:
             title_line or hit.text[0].isupper() or hit.text[0].lower() == hit.text[0].upper()
         ):
             return hit.value  # a title line in sentence case counts too: "Душанбинская декларация ..."
-    found = letter_or_speech(blocks) or resolution_form(blocks)
+    found = note_form(blocks) or letter_or_speech(blocks) or resolution_form(blocks)
     if found is not None:
         return found
     hit = next(_self_references().finditer(text), None)
@@ -116,6 +117,12 @@ def letter_or_speech(blocks: list[Block]) -> DocType | None:
     if len(addresses) >= _ADDRESS_LINES and _FIRST_PERSON.search(" ".join(opening)):
         return DocType.REMARKS
     return None
+
+
+def note_form(blocks: list[Block]) -> DocType | None:
+    """A note verbale opens with the courtesy formula ("... presents its compliments to ..."), else None."""
+    opening = " ".join(b.text for b in blocks[:_NOTE_BLOCKS])
+    return DocType.NOTE_VERBALE if next(_forms("note_formulas").finditer(opening), None) else None
 
 
 def resolution_form(blocks: list[Block]) -> DocType | None:

@@ -120,3 +120,27 @@ def test_form_of_a_document_without_type_words() -> None:
         == "press_release"
     )
     assert judge("The fishery produced 40 tonnes in the year under review, up from 30 tonnes.") == "other"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The Office of Legal Affairs of the United Nations presents its compliments to the Permanent Mission "
+        "of Ukraine and has the honour to refer to its note.",
+        "Министерство иностранных дел свидетельствует свое уважение Посольству и имеет честь сообщить.",
+        "La Mission permanente présente ses compliments au Secrétariat et a l'honneur de transmettre.",
+    ],
+)
+def test_courtesy_formula_makes_a_note_verbale(opening: str) -> None:
+    doc = blocks("UNITED NATIONS", opening, "The Office avails itself of this opportunity.")
+    assert doc_type(doc, doc, "\n\n".join(b.text for b in doc)) is DocType.NOTE_VERBALE
+
+
+def test_resolution_opening_without_an_article() -> None:
+    doc = blocks(
+        "2752 (XXVI). Прием Бахрейна в члены Организации Объединенных Наций",
+        "Генеральная Ассамблея,",
+        "получив рекомендацию Совета Безопасности о приеме Бахрейна в члены Организации,",
+        "постановляет принять Бахрейн в члены Организации Объединенных Наций.",
+    )
+    assert doc_type(doc, doc, "\n\n".join(b.text for b in doc)) is DocType.RESOLUTION
