@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from communiques.runtime import log_to_file, prepare_environment
 from communiques.settings import CONFIG_ENV, Settings, load_settings
 from schemas.errors import CommuniqueError
+from schemas.records import FileState
 
 if TYPE_CHECKING:
     from schemas.records import FileOutcome, RunSummary
@@ -88,9 +89,9 @@ def print_summary(
     )
     for outcome in outcomes:
         name = PurePath(outcome.source_path).name
-        if outcome.state == "quarantined":
+        if outcome.state is FileState.QUARANTINED:
             click.echo(f"  quarantined {name}: {outcome.reason} [{outcome.category}]")
-        elif outcome.state == "duplicate":
+        elif outcome.state is FileState.DUPLICATE:
             click.echo(f"  duplicate   {name}: same content as document {(outcome.doc_id or '')[:12]}")
     for failure in failures:
         click.echo(f"  failed      {failure}")

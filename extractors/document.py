@@ -28,6 +28,7 @@ from schemas.records import (
     QualityStatus,
     RawDocument,
     Rejection,
+    Severity,
     SourceFile,
     Structure,
 )
@@ -136,7 +137,7 @@ def apply_quality(items: list[BatchItem], verdicts: dict[str, Quality]) -> list[
             continue
         quality = verdicts[document.doc_id]
         if quality.status is QualityStatus.QUARANTINE:
-            failed = [r for r in quality.results if not r.passed and r.severity == "critical"]
+            failed = [r for r in quality.results if not r.passed and r.severity is Severity.CRITICAL]
             rejection = Rejection(
                 file_hash=item.file_hash,
                 source_file=document.source_file,

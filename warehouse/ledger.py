@@ -62,25 +62,21 @@ class FilePlan:
         ]
 
 
-def _same_file(source_path: str, file_hash: str, doc_id: str) -> FileOutcome:
+_DUPLICATE_REASONS = {
+    DUPLICATE_FILE: "same bytes as document {}",
+    DUPLICATE_CONTENT: "same text as document {}",
+}
+
+
+def _duplicate(category: str, source_path: str, file_hash: str, doc_id: str) -> FileOutcome:
+    """A duplicate outcome of `doc_id`: the same bytes (DUPLICATE_FILE) or the same clean text."""
     return FileOutcome(
         source_path=source_path,
         file_hash=file_hash,
         state=FileState.DUPLICATE,
         doc_id=doc_id,
-        category=DUPLICATE_FILE,
-        reason=f"same bytes as document {doc_id}",
-    )
-
-
-def _same_content(source_path: str, file_hash: str, doc_id: str) -> FileOutcome:
-    return FileOutcome(
-        source_path=source_path,
-        file_hash=file_hash,
-        state=FileState.DUPLICATE,
-        doc_id=doc_id,
-        category=DUPLICATE_CONTENT,
-        reason=f"same text as document {doc_id}",
+        category=category,
+        reason=_DUPLICATE_REASONS[category].format(doc_id),
     )
 
 
@@ -118,7 +114,9 @@ def plan_files(wh: Warehouse, files: Sequence[SourceFile]) -> FilePlan:
         if decided is not None and decided.state in _FINAL:
             plan.unchanged.append(source)
         elif source.file_hash in documents:
-            plan.known.append(_same_file(source.path, source.file_hash, documents[source.file_hash]))
+            plan.known.append(
+                _duplicate(DUPLICATE_FILE, source.path, source.file_hash, documents[source.file_hash])
+            )
             plan.known_sources.append(source)
         else:
             plan.new.append(source)
@@ -223,7 +221,7 @@ def _decide(con: duckdb.DuckDBPyConnection, batch: _Batch, items: Sequence[Batch
             # refused again for the same reason: nothing new to record
             outcome = before if _refused_alike(before, rejection) else batch.refuse(item, rejection)
         elif item.file_hash in by_hash:
-            same_file = _same_file(item.source_path, item.file_hash, by_hash[item.file_hash])
+            same_file = _duplicate(DUPLICATE_FILE, item.source_path, item.file_hash, by_hash[item.file_hash])
             outcome = batch.record(item, same_file)
         elif document is None:
             raise ValueError(
@@ -232,7 +230,9 @@ def _decide(con: duckdb.DuckDBPyConnection, batch: _Batch, items: Sequence[Batch
         elif document.content_hash in by_content:
             doc_id = by_content[document.content_hash]
             by_hash[item.file_hash] = doc_id
-            outcome = batch.record(item, _same_content(item.source_path, item.file_hash, doc_id))
+            outcome = batch.record(
+                item, _duplicate(DUPLICATE_CONTENT, item.source_path, item.file_hash, doc_id)
+            )
         else:
             batch.documents.append(document)
             by_hash[item.file_hash] = by_content[document.content_hash] = document.doc_id
