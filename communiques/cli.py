@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from communiques.runtime import log_to_file, prepare_environment
+from communiques.runtime import log_to_file, prepare_environment, run_until_stopped
 from communiques.settings import CONFIG_ENV, Settings, load_settings
 from schemas.errors import CommuniqueError
 from schemas.records import FileState
 
 if TYPE_CHECKING:
-    from schemas.records import FileOutcome, RunSummary
+    from communiques.watcher import InboxWatcher
+    from schemas.records import FileFailure, FileOutcome, RunSummary
 
 err = Console(stderr=True)
 
@@ -80,7 +82,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 
 
 def print_summary(
-    summary: RunSummary, outcomes: list[FileOutcome], failures: list[str], warehouse: Path
+    summary: RunSummary, outcomes: list[FileOutcome], failures: list[FileFailure], warehouse: Path | None
 ) -> None:
     """The run's counts, then each quarantined or failed file with its reason."""
     click.echo(
@@ -95,15 +97,48 @@ def print_summary(
             click.echo(f"  duplicate   {name}: same content as document {(outcome.doc_id or '')[:12]}")
     for failure in failures:
         click.echo(f"  failed      {failure}")
-    click.echo(f"warehouse: {warehouse}")
+    if warehouse is not None:
+        click.echo(f"warehouse: {warehouse}")
+
+
+def flow_parameters(settings: Settings) -> dict[str, Any]:
+    """The ingest flow's parameters from the settings (JSON-ready, as deployments store them)."""
+    assert settings.inbox and settings.warehouse and settings.quarantine
+    snapshot = settings.snapshot_target()
+    return {
+        "warehouse": str(settings.warehouse),
+        "inbox": str(settings.inbox),
+        "quarantine_dir": str(settings.quarantine),
+        "rules": settings.quality.model_dump(mode="json"),
+        "options": settings.extract_options().model_dump(mode="json"),
+        "batch_size": settings.batch_size,
+        "snapshot": str(snapshot) if snapshot else None,
+    }
+
+
+def start_flows(settings: Settings) -> None:
+    """Quiet, file-logged Prefect for this process (before flows/ is imported)."""
+    prepare_environment(settings)
+    log_to_file(settings)
+
+
+def run_flow(
+    settings: Settings, paths: list[Path]
+) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
+    """One run of the ingest flow on `paths` (settings already applied with `start_flows`)."""
+    from flows.ingest import ingest as ingest_flow
+
+    parameters = {
+        **flow_parameters(settings),
+        "rules": settings.quality,
+        "options": settings.extract_options(),
+    }
+    return ingest_flow(paths=[str(p.absolute()) for p in paths], **parameters)
 
 
 def run_ingest(settings: Settings, paths: list[Path], progress: bool | None) -> None:
     """Run the ingest flow on `paths`, print the summary, exit 1 when a file failed."""
-    assert settings.inbox and settings.warehouse and settings.quarantine
-    prepare_environment(settings)
-    log_to_file(settings)
-    from flows.ingest import ingest as ingest_flow
+    start_flows(settings)
     from flows.progress import set_reporter
 
     show = err.is_terminal if progress is None else progress
@@ -111,17 +146,10 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool | None) -> 
     with domain_errors(), Progress(*columns, console=err, disable=not show, transient=True) as bar:
         set_reporter(BarReporter(bar))
         try:
-            summary, outcomes, failures = ingest_flow(
-                paths=[str(p.absolute()) for p in paths],
-                warehouse=str(settings.warehouse),
-                inbox=str(settings.inbox),
-                quarantine_dir=str(settings.quarantine),
-                rules=settings.quality,
-                options=settings.extract_options(),
-                batch_size=settings.batch_size,
-            )
+            summary, outcomes, failures = run_flow(settings, paths)
         finally:
             set_reporter(None)
+    assert settings.warehouse
     print_summary(summary, outcomes, failures, settings.warehouse)
     if failures:
         sys.exit(1)
@@ -150,6 +178,117 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], progress: bool | None) -
         settings.inbox.mkdir(parents=True, exist_ok=True)
         paths = (settings.inbox,)
     run_ingest(settings, list(paths), progress)
+
+
+def server_api_url() -> str:
+    """PREFECT_API_URL, which server mode needs; a clear error without it."""
+    import os
+
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise click.ClickException(
+            "server mode needs a Prefect server: run `prefect server start`, then "
+            "export PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    return url
+
+
+def stamp() -> str:
+    """The local time, for the lines long-running commands print."""
+    import datetime as dt
+
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+@cli.command()
+@click.argument("inbox", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--server",
+    is_flag=True,
+    help="Server mode: emit a communique.file.arrived event per complete file for the deployments "
+    "of `communiques serve`, instead of ingesting here.",
+)
+@click.pass_context
+def watch(ctx: click.Context, inbox: Path | None, server: bool) -> None:
+    """Watch INBOX (default: the settings' inbox) and ingest each file once it is complete.
+
+    A file is taken once its size and modification time have held still for
+    watch.settle_seconds; temporary names (*.part, *.tmp, ~$*, dotfiles) wait until renamed.
+    The inbox is swept at start and every watch.sweep_seconds for files that came while
+    nothing watched. Ctrl-C or SIGTERM finishes the batch in flight, then stops (press again
+    to abort it: nothing half-loaded stays behind). Each batch prints one line.
+    """
+    settings = settings_from(ctx)
+    if inbox is not None:
+        settings = settings.model_copy(update={"inbox": inbox.absolute()})
+    assert settings.inbox and settings.quarantine
+    if server:
+        server_api_url()
+    from communiques.watcher import InboxWatcher
+
+    watcher = InboxWatcher(settings.inbox, settings.watch, exclude=[settings.quarantine], sweep=not server)
+    start_flows(settings)
+    handle = announce_batch if server else ingest_batch
+    mode = "emitting events to " + server_api_url() if server else "ingesting into " + str(settings.warehouse)
+    err.print(f"watching {settings.inbox}, {mode} (Ctrl-C to stop)")
+
+    def work(stop: threading.Event) -> None:
+        for batch in watcher.batches(stop):
+            handle(settings, watcher, batch)
+
+    with domain_errors():
+        run_until_stopped(work, on_stop=lambda message: err.print(message))
+    err.print("stopped")
+
+
+def ingest_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
+    """Embedded mode: run the flow on a batch; failed files are retried at the next sweep."""
+    summary, outcomes, failures = run_flow(settings, batch)
+    watcher.retry(f.source_path for f in failures)
+    click.echo(f"{stamp()}  batch of {len(batch)}  ", nl=False)
+    print_summary(summary, outcomes, failures, None)
+
+
+def announce_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
+    """Server mode: one communique.file.arrived event per complete file."""
+    from extractors.sources import discover
+    from flows.events import announce, flush
+
+    for source in discover(batch):
+        announce(source)
+        click.echo(f"{stamp()}  arrived {source.path}  (sha256 {source.file_hash[:12]})")
+    flush()
+
+
+@cli.command()
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Server mode: serve the ingest deployments on the Prefect server in PREFECT_API_URL.
+
+    `ingest-on-arrival` runs on each communique.file.arrived event (emitted by
+    `communiques watch --server`); `sweep-inbox` runs on server.sweep_cron and ingests what the
+    events missed. Flow runs execute here, at most server.limit at a time; loads into the
+    warehouse never overlap. Stop with Ctrl-C (the deployments are paused).
+    """
+    settings = settings_from(ctx)
+    assert settings.inbox
+    url = server_api_url()
+    start_flows(settings)
+    from flows.deployments import ARRIVAL_DEPLOYMENT, SWEEP_DEPLOYMENT, build_deployments, serve_deployments
+
+    deployments = build_deployments(
+        flow_parameters(settings),
+        inbox=str(settings.inbox),
+        sweep_cron=settings.server.sweep_cron,
+        timezone=settings.server.timezone,
+        settle_seconds=settings.watch.settle_seconds,
+    )
+    err.print(
+        f"serving {ARRIVAL_DEPLOYMENT} (on communique.file.arrived) and {SWEEP_DEPLOYMENT} "
+        f"({settings.server.sweep_cron} {settings.server.timezone}) on {url}; Ctrl-C to stop"
+    )
+    with domain_errors():
+        serve_deployments(deployments, limit=settings.server.limit)
 
 
 @cli.group()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
+from collections.abc import Callable
 
 from communiques.settings import Settings
 
@@ -38,3 +41,41 @@ def log_to_file(settings: Settings) -> None:
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.getLogger("prefect").addHandler(handler)
+
+
+def run_until_stopped(work: Callable[[threading.Event], None], on_stop: Callable[[str], None]) -> None:
+    """Run `work(stop)` in a worker thread; the first SIGINT/SIGTERM sets `stop`, the second aborts.
+
+    `work` is expected to finish what it is doing and return once `stop` is set. The worker
+    thread keeps Prefect's own SIGTERM handling (which crashes a flow run in the main thread)
+    out of the way, so a stop request lets the batch in flight complete. A second signal exits
+    at once with status 130: whatever load was in flight is rolled back by DuckDB, exactly as
+    after a crash. An exception raised by `work` is re-raised here.
+    """
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work(stop)
+        except BaseException as exc:
+            failure.append(exc)
+
+    def handle(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            on_stop("stopping now; the batch in flight is abandoned and will be redone")
+            os._exit(130)
+        stop.set()
+        on_stop(f"{signal.Signals(signum).name}: finishing the current batch, then stopping (again to abort)")
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    worker = threading.Thread(target=target, name="communiques-worker")
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(timeout=0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failure:
+        raise failure[0]

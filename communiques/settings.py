@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +26,33 @@ from schemas.records import ExtractOptions
 
 CONFIG_ENV = "COMMUNIQUES_CONFIG"
 DEFAULT_CONFIG = Path("communiques.toml")
+
+
+class WatchSettings(BaseModel):
+    """How `communiques watch` decides a file is complete and how often it sweeps the inbox."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    settle_seconds: float = Field(
+        default=1.0, ge=0, description="a file is taken once its size and mtime stayed put this long"
+    )
+    sweep_seconds: float = Field(
+        default=300.0, gt=0, description="interval between full sweeps of the inbox (catches missed events)"
+    )
+    poll_seconds: float = Field(default=0.2, gt=0, le=5, description="how often pending files are checked")
+    force_polling: bool = Field(
+        default=False, description="poll the folder instead of OS events (network file systems)"
+    )
+
+
+class ServerSettings(BaseModel):
+    """The Prefect deployments `communiques serve` publishes (server mode)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sweep_cron: str = Field(default="*/15 * * * *", description="cron schedule of the sweep deployment")
+    timezone: str = Field(default="UTC", description="time zone the cron schedule is read in")
+    limit: int = Field(default=2, gt=0, description="flow runs the serve process runs at once")
 
 
 class Settings(BaseSettings):
@@ -42,6 +69,11 @@ class Settings(BaseSettings):
         default=None, description="where refused files go (default data/quarantine)"
     )
     logs: Path | None = Field(default=None, description="log folder (default data/logs)")
+    snapshot: Path | None = Field(
+        default=None,
+        description="read-only copy for BI tools, refreshed after each load (default data/snapshot.duckdb)",
+    )
+    publish_snapshot: bool = Field(default=True, description="keep the snapshot up to date")
     prefect_home: Path | None = Field(
         default=None, description="PREFECT_HOME when none is set (default data/prefect)"
     )
@@ -52,12 +84,15 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are OCR'd at")
     batch_size: int = Field(default=200, gt=0, description="documents loaded per transaction")
     quality: QualityRules = Field(default_factory=QualityRules)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> Settings:
         data = self.data_dir.expanduser().absolute()
         defaults = {
             "warehouse": data / "warehouse.duckdb",
+            "snapshot": data / "snapshot.duckdb",
             "inbox": data / "inbox",
             "quarantine": data / "quarantine",
             "logs": data / "logs",
@@ -68,6 +103,10 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             object.__setattr__(self, name, default if value is None else Path(value).expanduser().absolute())
         return self
+
+    def snapshot_target(self) -> Path | None:
+        """Where the BI snapshot is published, or None when publishing is off."""
+        return self.snapshot if self.publish_snapshot else None
 
     def extract_options(self) -> ExtractOptions:
         """The per-file limits and OCR settings handed to the extractors."""

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -48,12 +49,15 @@ def _walk(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"no such file or folder: {path}")
 
 
-def discover(paths: Iterable[Path]) -> list[SourceFile]:
+def discover(paths: Iterable[Path], settle_seconds: float = 0.0) -> list[SourceFile]:
     """Every file under the given files/folders (sorted, each once), with its hash and size.
 
-    Ignored names are skipped inside folders; a file named explicitly is always taken.
+    Ignored names are skipped inside folders; a file named explicitly is always taken. With
+    `settle_seconds`, a file found in a folder and modified less than that long ago is left for
+    a later sweep: it may still be being written.
     Raises FileNotFoundError for a path that does not exist.
     """
+    now = time.time()
     paths = list(paths)
     explicit = {p.absolute() for p in paths if p.is_file()}
     seen: set[Path] = set()
@@ -65,6 +69,8 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         seen.add(absolute)
         try:
             stat = absolute.stat()
+            if absolute not in explicit and now - stat.st_mtime < settle_seconds:
+                continue
             digest = file_hash(absolute)
         except FileNotFoundError:  # removed while we walked: it is simply not here any more
             continue

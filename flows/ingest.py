@@ -1,5 +1,8 @@
 """The ingest flow: discover -> skip known files -> extract -> quality gate -> load -> quarantine -> report.
 
+After every batch (and at the end) the warehouse is copied to the read-only snapshot, when one
+is asked for, so BI tools see each load without ever holding the writer back.
+
 Every step is a plain function from extractors/, schemas/ or warehouse/; this module only wires
 them into Prefect tasks. Only transient errors are retried; terminal ones become rejections
 inside `process_file` and end in quarantine.
@@ -26,12 +29,21 @@ from extractors.sources import discover
 from flows.progress import reporter
 from schemas.errors import TransientError
 from schemas.quality import QualityRules, validate
-from schemas.records import BatchItem, ExtractOptions, FileOutcome, FileState, RunSummary, SourceFile
+from schemas.records import (
+    BatchItem,
+    ExtractOptions,
+    FileFailure,
+    FileOutcome,
+    FileState,
+    RunSummary,
+    SourceFile,
+)
 from warehouse.database import Warehouse
 from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
 from warehouse.quarantine_store import quarantine_file, requeue
 from warehouse.reports import summary_markdown, tally
-from warehouse.runs import finish_run, start_run
+from warehouse.runs import finish_run, start_run, this_process
+from warehouse.snapshot import publish_snapshot
 
 
 def only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
@@ -59,15 +71,15 @@ def begin_run(warehouse: str) -> RunSummary:
     """Migrate the warehouse and record the run as started."""
     context = get_run_context()
     run_id = str(getattr(getattr(context, "flow_run", None), "id", None) or uuid.uuid4())
-    run = RunSummary(run_id=run_id, started_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    run = RunSummary(run_id=run_id, started_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), **this_process())
     start_run(Warehouse(Path(warehouse)), run)
     return run
 
 
 @task(name="discover-files", **TASK_OPTIONS)
-def discover_files(paths: list[str]) -> list[SourceFile]:
-    """Every candidate file under the given paths, hashed."""
-    return discover(Path(p) for p in paths)
+def discover_files(paths: list[str], settle_seconds: float) -> list[SourceFile]:
+    """Every candidate file under the given paths, hashed (in folders, only files settled that long)."""
+    return discover((Path(p) for p in paths), settle_seconds=settle_seconds)
 
 
 @task(name="plan-files", **TASK_OPTIONS, **RETRY_OPTIONS)
@@ -121,12 +133,19 @@ def quarantine(warehouse: str, outcomes: list[FileOutcome], quarantine_dir: str,
             )
 
 
+@task(name="publish-snapshot", **TASK_OPTIONS, **RETRY_OPTIONS)
+def publish(warehouse: str, snapshot: str | None) -> None:
+    """Copy the warehouse to the read-only snapshot BI tools open (when one is configured)."""
+    if snapshot:
+        publish_snapshot(Warehouse(Path(warehouse)), Path(snapshot))
+
+
 @task(name="end-run", **TASK_OPTIONS, **RETRY_OPTIONS)
 def end_run(
     warehouse: str,
     run: RunSummary,
     outcomes: list[FileOutcome],
-    failures: list[str],
+    failures: list[FileFailure],
     seen: int,
     unchanged: int,
 ) -> RunSummary:
@@ -150,28 +169,41 @@ def ingest(
     rules: QualityRules | None = None,
     options: ExtractOptions | None = None,
     batch_size: int = 200,
-) -> tuple[RunSummary, list[FileOutcome], list[str]]:
-    """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures."""
+    snapshot: str | None = None,
+    settle_seconds: float = 0.0,
+) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
+    """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures.
+
+    `snapshot`: file the warehouse is copied to after each batch, for BI tools (None: no copy).
+    `settle_seconds`: files found in folders and modified more recently are left for a later run
+    (a scheduled sweep must not read a file still being copied in).
+    """
     rules, options = rules or QualityRules(), options or ExtractOptions()
     run = begin_run(warehouse)
-    files = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)])
+    files = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds)
     todo = plan(warehouse, files)
     progress = reporter()
     progress.start(len(todo.new) + len(todo.known))
     outcomes = load(warehouse, run.run_id, todo.known_items()) if todo.known else []
     progress.advance(len(todo.known))
-    failures: list[str] = []
-    for batch in batched(todo.new, batch_size):
+    failures: list[FileFailure] = []
+    batches = batched(todo.new, batch_size)
+    for number, batch in enumerate(batches, start=1):
         futures = {extract.submit(source, options): source for source in batch}
         items = []
         for future in as_completed(list(futures)):
             try:
                 items.append(future.result())
             except Exception as exc:  # the task failed after its retries: left in place for the next run
-                failures.append(f"{futures[future].path}: {type(exc).__name__}: {exc}")
+                failures.append(
+                    FileFailure(source_path=futures[future].path, error=f"{type(exc).__name__}: {exc}")
+                )
             progress.advance()
         batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
+        if number < len(batches):  # the last batch is published with the run's final counts
+            publish(warehouse, snapshot)
         outcomes += batch_outcomes
     summary = end_run(warehouse, run, outcomes, failures, seen=len(files), unchanged=len(todo.unchanged))
+    publish(warehouse, snapshot)
     return summary, outcomes, failures

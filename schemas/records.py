@@ -249,6 +249,16 @@ class FileOutcome(_Record):
     reason: str | None = None
 
 
+class FileFailure(_Record):
+    """A file whose extraction failed for an internal or transient reason: left in place for next time."""
+
+    source_path: str
+    error: str = Field(description="the exception's type and message")
+
+    def __str__(self) -> str:
+        return f"{self.source_path}: {self.error}"
+
+
 class ExtractOptions(_Record):
     """Limits and OCR settings the extractors apply to each file."""
 
@@ -280,3 +290,5 @@ class RunSummary(_Record):
     quarantined: int = 0
     unchanged: int = 0
     failed: int = 0
+    host: str | None = Field(default=None, description="machine the run ran on")
+    pid: int | None = Field(default=None, description="process that ran it (to spot interrupted runs)")

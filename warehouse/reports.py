@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from schemas.records import FileOutcome, FileState, RunSummary
+from schemas.records import FileFailure, FileOutcome, FileState, RunSummary
 
 
 def tally(
@@ -33,7 +33,9 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def summary_markdown(summary: RunSummary, outcomes: Sequence[FileOutcome], failures: Sequence[str]) -> str:
+def summary_markdown(
+    summary: RunSummary, outcomes: Sequence[FileOutcome], failures: Sequence[FileFailure]
+) -> str:
     """A Markdown report of one run: the counts, then every quarantined and failed file with its reason."""
     lines = [
         f"# Ingest run {summary.run_id}",
@@ -52,5 +54,5 @@ def summary_markdown(summary: RunSummary, outcomes: Sequence[FileOutcome], failu
         ]
     if failures:
         lines += ["", "## Failed (left in place, retried next run)", ""]
-        lines += [f"- {_escape(f)}" for f in failures]
+        lines += [f"- {_escape(str(f))}" for f in failures]
     return "\n".join(lines) + "\n"

@@ -162,7 +162,7 @@ def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(
     summary, outcomes, failures = run([inbox], tmp_path)
     assert len(calls) == 1  # a bug is not transient: no retry
     assert summary.failed == 1 and summary.status == "failed" and outcomes == []
-    assert "KeyError" in failures[0]
+    assert "KeyError" in failures[0].error and failures[0].source_path.endswith(".txt")
     assert (inbox / SEEDS[0].name).exists()
     monkeypatch.undo()
     again, _, failures = run([inbox], tmp_path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,19 +70,18 @@ def test_warehouse_is_only_a_path(tmp_path: Path) -> None:
     assert Warehouse(str(tmp_path / "w.duckdb")).path == wh.path  # type: ignore[arg-type]
 
 
-def test_locked_file_raises_warehouse_busy_after_retries(
-    wh: Warehouse, locked: subprocess.Popen[str], monkeypatch: pytest.MonkeyPatch
+def test_locked_file_raises_warehouse_busy_after_the_timeout(
+    wh: Warehouse, locked: subprocess.Popen[str]
 ) -> None:
-    sleeps: list[float] = []
-    monkeypatch.setattr(database.time, "sleep", sleeps.append)
-    busy = Warehouse(wh.path, lock_attempts=3, lock_backoff=0.05)
+    busy = Warehouse(wh.path, lock_timeout=0.3)
     for read_only in (False, True):
-        sleeps.clear()
+        started = time.monotonic()
         with pytest.raises(WarehouseBusy) as raised, busy.connect(read_only=read_only):
             pass
-        assert sleeps == [0.05, 0.1]
+        assert time.monotonic() - started >= 0.3
         assert isinstance(raised.value, TransientError)
         assert raised.value.path == str(wh.path)
+        assert "snapshot" in str(raised.value)  # tells the user what to point BI tools at
         assert is_lock_error(raised.value.__cause__ or Exception())
 
 
@@ -125,3 +126,65 @@ def test_another_process_can_read_between_loads(wh: Warehouse) -> None:
     with wh.connect(read_only=True) as con:  # and this process, read-only
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     load_batch(wh, "run-2", [loaded_item(document("b"))])  # then the next load takes the lock again
+
+
+HOLD_WRITER_LOCK = """
+import sys
+from warehouse.database import Warehouse
+with Warehouse(sys.argv[1]).writing():
+    print("holding", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_writers_in_two_processes_take_turns(wh: Warehouse) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER_LOCK, str(wh.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with pytest.raises(WarehouseBusy, match="writer lock"), Warehouse(wh.path, lock_timeout=0.2).connect():
+        pass
+    assert not wh.exists()  # nothing was opened while the other writer held the lock
+    threading.Timer(0.3, holder.stdin.close).start()  # type: ignore[union-attr]
+    started = time.monotonic()
+    load_batch(wh, "run-1", [loaded_item(document("a"))])  # waits for the lock, then loads
+    assert time.monotonic() - started >= 0.2
+    holder.wait(timeout=10)
+    with wh.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_writer_lock_is_reentrant_and_serialises_threads(wh: Warehouse) -> None:
+    order: list[str] = []
+
+    def other_thread() -> None:
+        with wh.writing():
+            order.append("other")
+
+    with wh.writing(), wh.connect() as con:  # connect() takes the lock again: no deadlock
+        con.execute("CREATE TABLE t (a INTEGER)")
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join(timeout=0.3)
+        assert thread.is_alive()  # waits for this thread's hold to end
+        order.append("first")
+    thread.join(timeout=5)
+    assert order == ["first", "other"]
+
+
+def test_read_only_connections_do_not_take_the_writer_lock(wh: Warehouse) -> None:
+    wh.migrate()
+    read: list[object] = []
+
+    def reader() -> None:
+        with Warehouse(wh.path, lock_timeout=0).connect(read_only=True) as con:
+            read.append(con.execute("SELECT 1").fetchone())
+
+    with wh.writing():  # held by this thread while another one reads
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(timeout=5)
+    assert read == [(1,)]

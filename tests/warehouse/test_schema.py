@@ -23,6 +23,7 @@ from schemas.records import (
     Communique,
     CountryMention,
     ExtractOptions,
+    FileFailure,
     FileOutcome,
     Instrument,
     Paragraph,
@@ -55,7 +56,7 @@ TABLE: dict[type[BaseModel], str] = {
     RunSummary: "runs",
 }
 # Intermediate extraction types, and Span which is stored through its subclasses.
-NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions}
+NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions, FileFailure}
 # Fields whose column is not named after the field.
 COLUMN = {
     (Quality, "status"): "quality_status",
