@@ -230,15 +230,19 @@ def watch(ctx: click.Context, inbox: Path | None, server: bool) -> None:
     start_flows(settings)
     handle = announce_batch if server else ingest_batch
     mode = "emitting events to " + server_api_url() if server else "ingesting into " + str(settings.warehouse)
-    err.print(f"watching {settings.inbox}, {mode} (Ctrl-C to stop)")
+    click.echo(f"watching {settings.inbox}, {mode} (Ctrl-C to stop)", err=True)
 
     def work(stop: threading.Event) -> None:
         for batch in watcher.batches(stop):
             handle(settings, watcher, batch)
 
     with domain_errors():
-        run_until_stopped(work, on_stop=lambda message: err.print(message))
-    err.print("stopped")
+        run_until_stopped(work, on_stop=lambda message: click.echo(message, err=True))
+        if server:
+            from flows.events import flush
+
+            flush()  # every arrival announced before exiting
+    click.echo("stopped", err=True)
 
 
 def ingest_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
@@ -252,12 +256,11 @@ def ingest_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -
 def announce_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
     """Server mode: one communique.file.arrived event per complete file."""
     from extractors.sources import discover
-    from flows.events import announce, flush
+    from flows.events import announce
 
     for source in discover(batch):
         announce(source)
         click.echo(f"{stamp()}  arrived {source.path}  (sha256 {source.file_hash[:12]})")
-    flush()
 
 
 @cli.command()
@@ -283,9 +286,10 @@ def serve(ctx: click.Context) -> None:
         timezone=settings.server.timezone,
         settle_seconds=settings.watch.settle_seconds,
     )
-    err.print(
+    click.echo(
         f"serving {ARRIVAL_DEPLOYMENT} (on communique.file.arrived) and {SWEEP_DEPLOYMENT} "
-        f"({settings.server.sweep_cron} {settings.server.timezone}) on {url}; Ctrl-C to stop"
+        f"({settings.server.sweep_cron} {settings.server.timezone}) on {url}; Ctrl-C to stop",
+        err=True,
     )
     with domain_errors():
         serve_deployments(deployments, limit=settings.server.limit)

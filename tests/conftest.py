@@ -39,3 +39,13 @@ def prefect_api() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_server_url() -> Iterator[str]:
+    """A real `prefect server start` on 127.0.0.1 (own PREFECT_HOME) for tests of server mode and of
+    `communiques` subprocesses, which then skip the ephemeral API's start-up. Stopped at the end."""
+    from tests.servers import prefect_server
+
+    with prefect_server(_SESSION_HOME / "prefect-server") as url:
+        yield url
