@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,14 @@ def test_ignored_names(name: str, ignored: bool) -> None:
 def test_discover_accepts_a_one_shot_iterable(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"alpha")
     assert len(discover(p for p in [tmp_path])) == 1
+
+
+def test_settle_leaves_recently_modified_files_in_folders_for_later(tmp_path: Path) -> None:
+    old, fresh = tmp_path / "old.txt", tmp_path / "fresh.txt"
+    old.write_text("copied in an hour ago")
+    fresh.write_text("still being copied")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    assert [Path(f.path).name for f in discover([tmp_path], settle_seconds=5)] == ["old.txt"]
+    assert [Path(f.path).name for f in discover([fresh], settle_seconds=5)] == ["fresh.txt"]  # named: taken
+    assert len(discover([tmp_path])) == 2

@@ -22,7 +22,7 @@ def test_two_runs_at_once_lose_nothing_and_duplicate_nothing(tmp_path: Path, pre
     for folder in (first, second):
         folder.mkdir()
     for number in range(12):
-        text = SEEDS[number % 2].read_text(encoding="utf-8") + f"\n\nClosing remark number {number * 31337}.\n"
+        text = SEEDS[number % 2].read_text(encoding="utf-8") + f"\n\nClosing remark {number * 31337}.\n"
         (first if number % 2 else second).joinpath(f"doc-{number}.txt").write_text(text, encoding="utf-8")
     shared = first / "doc-1.txt"
     shutil.copy(shared, second / "same-bytes.txt")  # one document reaching both runs
