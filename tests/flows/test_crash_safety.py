@@ -23,28 +23,27 @@ from tests.servers import COMMUNIQUES, command_env
 DRIVER = Path(__file__).with_name("crash_ingest.py")
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 PDF = FIXTURES / "rendered" / "sco_cfm_press_release_2009-05-15.pdf"
-CHILD_TABLES = (
-    "paragraphs",
-    "participants",
-    "country_mentions",
-    "referenced_events",
-    "instruments",
-    "topics",
-)
-BATCH_SIZE = 3  # 7 files: batches of 3, 3 and 1, so the kills land after a committed batch
+CHILD_TABLES = ("paragraphs", "participants", "country_mentions", "referenced_events", "instruments", "topics")
+BATCH_SIZE = 3  # 6 files in two batches, so each kill lands after batch 1 committed
 JUNK = "04-junk.pdf"
 SAME_BYTES = ("01-press-v1.txt", "02-press-v1-copy.txt")
-LOADED = ("03-declaration-v2.txt", "05-press-release.pdf", "06-press-v3.txt", "07-declaration-v4.txt")
+LOADED = ("03-declaration-v2.txt", "05-press-release.pdf", "06-declaration-v3.txt")
 
-# phase -> (kill at the N-th call, documents committed when the process died)
-# Batch 1 (v1, its copy, v2) loads 2 documents; batch 2 holds the junk file, the PDF and v3.
+# phase -> (kill at the N-th call, documents committed when the process died).
+# Batch 1 (v1, its copy, v2) loads 2 documents; batch 2 is the junk file, the PDF and v3.
 PHASES = {
     "extract": (5, 2),  # second file of batch 2
     "quality": (2, 2),  # batch 2's quality gate
     "load": (2, 2),  # batch 2's load transaction, its documents inserted, not committed
-    "quarantine": (1, 4),  # batch 2 committed; junk file half-moved into quarantine
-    "quarantine-record": (1, 4),  # junk file moved, its new place not yet recorded
+    "quarantine": (1, 4),  # batch 2 committed; the junk file half-moved into quarantine
+    "quarantine-record": (1, 4),  # the junk file moved, its new place not yet recorded
 }
+KNOWN_GAP = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="production gap: a kill between the quarantine move and record_quarantine_path leaves "
+    "quarantine.quarantine_path NULL for good (the file is gone from the inbox, so no later run fixes it)",
+)
 
 
 def variant(seed: Path, number: int) -> bytes:
@@ -58,14 +57,13 @@ def variant(seed: Path, number: int) -> bytes:
 
 
 def mixed_inbox(inbox: Path) -> dict[str, bytes]:
-    """Seven files (names sort into the batches PHASES expects); returns name -> original bytes."""
+    """Six files (names sort into the batches PHASES expects); returns name -> original bytes."""
     files = {
         "01-press-v1.txt": variant(SEEDS[0], 1),
         "03-declaration-v2.txt": variant(SEEDS[1], 2),
         JUNK: random.Random(4).randbytes(6000),
         "05-press-release.pdf": PDF.read_bytes(),
-        "06-press-v3.txt": variant(SEEDS[0], 3),
-        "07-declaration-v4.txt": variant(SEEDS[1], 4),
+        "06-declaration-v3.txt": variant(SEEDS[1], 3),
     }
     files["02-press-v1-copy.txt"] = files["01-press-v1.txt"]
     inbox.mkdir(parents=True)
