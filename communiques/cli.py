@@ -346,24 +346,70 @@ def quarantine_retry(
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option(
-    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout)."
-)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", help="jsonl: file (default stdout); parquet: folder (or give it as DIR).")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: IO[str]) -> None:
-    """Write every loaded document as one JSON object per line (the record contract)."""
+def export(ctx: click.Context, fmt: str, output: str | None, directory: Path | None) -> None:
+    """Export the warehouse: JSON lines (the record contract) or one Parquet file per table and view.
+
+    jsonl writes every loaded document as one JSON object per line. parquet writes
+    DIR/<table>.parquet and DIR/reporting.<view>.parquet with a manifest.json of row counts,
+    into a fresh folder swapped in by rename: readers never see a half-written export.
+    """
     from warehouse.database import Warehouse
-    from warehouse.read import read_documents
 
     settings = settings_from(ctx)
     assert settings.warehouse
+    wh = Warehouse(settings.warehouse)
+    if fmt == "parquet":
+        target = directory or (Path(output) if output else None)
+        if target is None:
+            raise click.UsageError("--format parquet needs a folder: communiques export --format parquet DIR")
+        from warehouse.parquet import export_parquet
+
+        with domain_errors():
+            try:
+                counts = export_parquet(wh, target)
+            except (FileExistsError, FileNotFoundError) as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"exported {len(counts)} tables and views ({sum(counts.values())} rows) to {target}")
+        return
+    if directory is not None:
+        raise click.UsageError("DIR is for --format parquet; use --output FILE for jsonl")
+    from warehouse.read import read_documents
+
     count = 0
-    with domain_errors():
-        for document in read_documents(Warehouse(settings.warehouse)):
-            output.write(document.model_dump_json() + "\n")
+    with domain_errors(), click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as out:
+        for document in read_documents(wh):
+            out.write(document.model_dump_json() + "\n")
             count += 1
     err.print(f"exported {count} documents", style="dim")
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Markdown (a section per table/view), e.g. for the README.")
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout)."
+)
+def schema(markdown: bool, output: IO[str]) -> None:
+    """The data dictionary: reporting views (the BI contract) and tables, every column explained.
+
+    Taken from the comments the migrations put on every table, view and column, which BI tools
+    and `duckdb_columns()` show too. Describes this release's schema; needs no warehouse.
+    """
+    from warehouse.dictionary import dictionary_markdown, packaged_dictionary
+
+    relations = packaged_dictionary()
+    if markdown:
+        output.write(dictionary_markdown(relations))
+        return
+    for relation in relations:
+        output.write(f"{relation.qualified_name} ({relation.kind}): {relation.comment}\n")
+        width = max(len(c.name) for c in relation.columns)
+        for column in relation.columns:
+            output.write(f"  {column.name:<{width}}  {column.data_type:<10}  {column.comment}\n")
+        output.write("\n")
 
 
 @cli.command()

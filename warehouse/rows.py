@@ -48,7 +48,8 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     return {str(name): str(data_type) for name, data_type in rows}
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
+    """An identifier (table, column) quoted for SQL text."""
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -77,12 +78,16 @@ def insert_rows(
         f"unnest(${i}::{types[c]}[]) AS c{i}(v{i})" for i, c in enumerate(columns, start=1)
     )
     selected = ", ".join(f"v{i}" for i in range(1, len(columns) + 1))
-    sql = f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) SELECT {selected} FROM {sources}"  # noqa: S608 (identifiers checked against the catalog; values are parameters)
+    names = ", ".join(map(quote_identifier, columns))
+    # Identifiers are checked against the catalog; values are parameters.
+    sql = f"INSERT INTO {quote_identifier(table)} ({names}) SELECT {selected} FROM {sources}"  # noqa: S608
     if conflict:
-        sql += f" ON CONFLICT ({', '.join(map(_quote, conflict))})"
+        sql += f" ON CONFLICT ({', '.join(map(quote_identifier, conflict))})"
         others = [c for c in columns if c not in conflict]
         if update and others:
-            sql += " DO UPDATE SET " + ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in others)
+            sql += " DO UPDATE SET " + ", ".join(
+                f"{quote_identifier(c)} = excluded.{quote_identifier(c)}" for c in others
+            )
         else:
             sql += " DO NOTHING"
     con.execute(sql, values)
