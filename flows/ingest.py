@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
-from prefect.context import get_run_context
 from prefect.futures import as_completed
+from prefect.runtime import flow_run
 from prefect.states import State
 
 from extractors.document import apply_quality, process_file
@@ -41,7 +41,8 @@ from schemas.records import (
 from warehouse.database import Warehouse
 from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
 from warehouse.quarantine_store import quarantine_file, requeue
-from warehouse.reports import summary_markdown, tally
+from warehouse.read import document_titles
+from warehouse.reports import outcome_table, summary_markdown, tally
 from warehouse.runs import finish_run, start_run, this_process
 from warehouse.snapshot import publish_snapshot
 
@@ -69,8 +70,7 @@ RETRY_OPTIONS: dict[str, Any] = {"retries": 3, "retry_delay_seconds": 1, "retry_
 @task(name="begin-run", **TASK_OPTIONS, **RETRY_OPTIONS)
 def begin_run(warehouse: str) -> RunSummary:
     """Migrate the warehouse and record the run as started."""
-    context = get_run_context()
-    run_id = str(getattr(getattr(context, "flow_run", None), "id", None) or uuid.uuid4())
+    run_id = flow_run.get_id() or str(uuid.uuid4())  # the Prefect flow run's id
     run = RunSummary(run_id=run_id, started_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), **this_process())
     start_run(Warehouse(Path(warehouse)), run)
     return run
@@ -149,13 +149,20 @@ def end_run(
     seen: int,
     unchanged: int,
 ) -> RunSummary:
-    """Record the run's counts and publish its summary as a Prefect artifact."""
+    """Record the run's counts; publish its summary and a table of the files it decided as artifacts."""
     summary = tally(run, outcomes, seen=seen, unchanged=unchanged, failed=len(failures))
-    finish_run(Warehouse(Path(warehouse)), summary)
+    wh = Warehouse(Path(warehouse))
+    finish_run(wh, summary)
     create_markdown_artifact(
         markdown=summary_markdown(summary, outcomes, failures),
         key="ingest-summary",
         description="Files seen, loaded, duplicates, quarantined (with reasons) and failed",
+    )
+    titles = document_titles(wh, [o.doc_id for o in outcomes if o.doc_id])
+    create_table_artifact(
+        table=outcome_table(outcomes, titles),
+        key="ingest-files",
+        description="Documents loaded and files quarantined or recorded as duplicates by this run",
     )
     return summary
 

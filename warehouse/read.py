@@ -139,3 +139,15 @@ def list_quarantine(wh: Warehouse) -> list[QuarantinedFile]:
             "WHERE f.state = 'quarantined' ORDER BY q.quarantined_at, q.source_path",
         )
     return [QuarantinedFile.model_validate(r) for r in rows]
+
+
+def document_titles(wh: Warehouse, doc_ids: Sequence[str]) -> dict[str, str | None]:
+    """doc_id -> title (None when untitled) of these loaded documents; missing ids are left out."""
+    if not doc_ids or not wh.exists():
+        return {}
+    with wh.connect(read_only=True) as con:
+        rows = con.execute(
+            "SELECT doc_id, title FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(set(doc_ids))],
+        ).fetchall()
+    return {doc_id: title for doc_id, title in rows}

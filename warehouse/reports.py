@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from schemas.records import FileFailure, FileOutcome, FileState, RunSummary
@@ -56,3 +56,17 @@ def summary_markdown(
         lines += ["", "## Failed (left in place, retried next run)", ""]
         lines += [f"- {_escape(str(f))}" for f in failures]
     return "\n".join(lines) + "\n"
+
+
+def outcome_table(outcomes: Sequence[FileOutcome], titles: Mapping[str, str | None]) -> list[dict[str, str]]:
+    """One row per file a run decided (loaded, duplicate, quarantined), for a Prefect table artifact."""
+    return [
+        {
+            "file": PurePath(o.source_path).name,
+            "state": o.state.value,
+            "document": (o.doc_id or "")[:12],
+            "title": titles.get(o.doc_id or "") or "",
+            "reason": f"{o.reason} [{o.category}]" if o.state is FileState.QUARANTINED else (o.reason or ""),
+        }
+        for o in outcomes
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -182,6 +183,16 @@ def test_run_summary_is_published_as_an_artifact(tmp_path: Path) -> None:
         )
     [mine] = [a for a in artifacts if summary.run_id in str(a.data)]
     assert "empty.txt" in str(mine.data) and "| 2 | 1 | 0 | 1 |" in str(mine.data)
+
+    with get_client(sync_client=True) as client:
+        tables = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-files"]))
+        )
+    [table] = [t for t in tables if str(t.flow_run_id) == summary.run_id]
+    assert table.type == "table"
+    rows = {row["file"]: row for row in json.loads(str(table.data))}
+    assert rows[SEEDS[0].name]["state"] == "loaded" and "Shanghai" in rows[SEEDS[0].name]["title"]
+    assert rows["empty.txt"]["state"] == "quarantined" and "[empty_document]" in rows["empty.txt"]["reason"]
 
 
 SCAN = FIXTURES / "scans" / "sco_cfm_press_release_2009-05-15_scanned.pdf"
