@@ -17,7 +17,7 @@ from extractors.document import apply_quality, process_file
 from extractors.sources import discover
 from schemas.quality import QualityRules, validate
 from schemas.records import RunSummary
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, PROJECT
 from warehouse.database import Warehouse
 from warehouse.dictionary import packaged_dictionary, read_dictionary
 from warehouse.ledger import load_batch
@@ -216,3 +216,9 @@ def test_cli_schema_and_parquet_export(warehouse: Warehouse, tmp_path: Path) -> 
     refused = runner.invoke(cli, ["export", "--format", "parquet", str(tmp_path / "taken")], env=env)
     assert refused.exit_code == 1 and "not a previous Parquet export" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_the_committed_data_dictionary_is_current() -> None:
+    committed = (PROJECT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    generated = CliRunner().invoke(cli, ["schema", "--markdown"]).output
+    assert committed.endswith(generated), "regenerate docs/data-dictionary.md (see its first lines)"
