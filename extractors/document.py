@@ -105,23 +105,27 @@ def build_communique(
     )
 
 
+def rejected(source: SourceFile, error: TerminalError) -> BatchItem:
+    """The batch item of a file refused for `error` (its category and reason)."""
+    rejection = Rejection(
+        file_hash=source.file_hash,
+        source_file=PurePath(source.path).name,
+        category=error.category,
+        reason=error.reason,
+    )
+    return BatchItem(
+        source_path=source.path, file_hash=source.file_hash, size_bytes=source.size_bytes, rejection=rejection
+    )
+
+
 def process_file(source: SourceFile, options: ExtractOptions = DEFAULTS) -> BatchItem:
     """Read and build one file; a terminal error becomes a rejection, a transient one propagates."""
-    name = PurePath(source.path).name
     try:
         document = build_communique(
             read_source(source.path, options.max_file_bytes), source.path, source.file_hash, options
         )
     except TerminalError as exc:
-        rejection = Rejection(
-            file_hash=source.file_hash, source_file=name, category=exc.category, reason=exc.reason
-        )
-        return BatchItem(
-            source_path=source.path,
-            file_hash=source.file_hash,
-            size_bytes=source.size_bytes,
-            rejection=rejection,
-        )
+        return rejected(source, exc)
     return BatchItem(
         source_path=source.path, file_hash=source.file_hash, size_bytes=source.size_bytes, document=document
     )

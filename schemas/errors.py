@@ -47,6 +47,24 @@ class UnsupportedFormat(TerminalError):
     category = "unsupported_format"
 
 
+class TimeLimit(TerminalError):
+    """Extraction ran past the per-document time limit (the parser loops, or the file is huge)."""
+
+    category = "time_limit"
+
+
+class ResourceLimit(TerminalError):
+    """Extraction needed more memory than the per-document limit (e.g. a decompression bomb)."""
+
+    category = "memory_limit"
+
+
+class WorkerDied(TerminalError):
+    """The process extracting the file died (a crash in native code, a signal)."""
+
+    category = "worker_died"
+
+
 class WarehouseBusy(TransientError):
     """The DuckDB file is locked by another writer."""
 
