@@ -5,8 +5,9 @@ BIN     = $(VENV)/bin
 PIP     = $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 OCR_PACKAGES = tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-chi-sim
+BROWSER_PACKAGES = chromium fonts-liberation
 
-.PHONY: run test install install-test system-deps lint typecheck pytest clean docs
+.PHONY: run test install install-test system-deps browser-deps lint typecheck pytest clean docs
 
 ## run: install the project (and Tesseract where possible), ingest samples/ into ./data/warehouse.duckdb
 run: system-deps install
@@ -14,7 +15,7 @@ run: system-deps install
 	$(BIN)/communiques status
 
 ## test: install with test dependencies, then ruff, mypy and the whole test suite
-test: install-test lint typecheck pytest
+test: install-test browser-deps lint typecheck pytest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,13 @@ system-deps:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
 	else echo "note: Tesseract not installed; scanned PDFs will be quarantined until you run: apt-get install $(OCR_PACKAGES)"; fi
+
+## browser-deps: headless Chromium (and the charts' font) for the report's browser test, when missing
+browser-deps:
+	@if command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	else echo "note: Chromium not installed; the report's browser test is skipped until you run: apt-get install $(BROWSER_PACKAGES)"; fi
 
 install: $(BIN)/python
 	$(PIP) -e .

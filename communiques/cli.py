@@ -20,7 +20,7 @@ from schemas.records import FileState
 
 if TYPE_CHECKING:
     from communiques.watcher import InboxWatcher
-    from schemas.records import FileFailure, FileOutcome, RunSummary
+    from schemas.records import FileFailure, FileOutcome, RunSummary, SearchHit
 
 err = Console(stderr=True)
 
@@ -439,6 +439,115 @@ def status(ctx: click.Context, runs: int) -> None:
             f"loaded {run.loaded}  duplicates {run.duplicates}  quarantined {run.quarantined}  "
             f"unchanged {run.unchanged}  failed {run.failed}  ({run.run_id})"
         )
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="HTML file to write (default: report.html in the data folder).",
+)
+@click.pass_context
+def report(ctx: click.Context, output: Path | None) -> None:
+    """Write a self-contained HTML report with charts and print its path.
+
+    Documents per year and type, languages, countries mentioned, topics over time, participants'
+    countries, instruments cited, quality outcomes per run, the latest documents and the
+    quarantine with reasons. One file: no scripts, no network, opens offline in any browser.
+    """
+    from communiques.report import render_report, write_report
+    from warehouse.database import Warehouse
+    from warehouse.report_data import read_report_data
+
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    with domain_errors():
+        try:
+            data = read_report_data(Warehouse(settings.warehouse))
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+    path = write_report(render_report(data), output or settings.data_dir / "report.html")
+    click.echo(str(path))
+
+
+def marked_snippet(hit: SearchHit) -> str:
+    """The hit's snippet with its matched words in bold (plain text when output is not a terminal)."""
+    parts, done = [], 0
+    for start, end in hit.highlights:
+        parts += [hit.snippet[done:start], click.style(hit.snippet[start:end], bold=True, fg="yellow")]
+        done = end
+    return "".join([*parts, hit.snippet[done:]])
+
+
+def shorten(text: str, width: int = 100) -> str:
+    """Text on one line, whitespace collapsed, cut to `width` characters with "…"."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--lang", "language", metavar="CODE", help="Only paragraphs in this language (en, ru, zh...).")
+@click.option("--from", "year_from", type=int, metavar="YEAR", help="Only documents issued in or after YEAR.")
+@click.option("--to", "year_to", type=int, metavar="YEAR", help="Only documents issued in or before YEAR.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Hits shown.")
+@click.option("--reindex", is_flag=True, help="Bring the search index up to date first (waits for loads).")
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    language: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    limit: int,
+    reindex: bool,
+) -> None:
+    """Full-text search of the loaded paragraphs, best match first (BM25).
+
+    Each hit shows its score, document title, date, document id, paragraph number and a snippet
+    with the matched words highlighted. English, Russian, French and Spanish words match in
+    any inflection (trafficking, traffic); other languages match whole words; Chinese matches
+    the query as written (substring). The index is brought up to date by every ingest.
+    """
+    from warehouse.database import Warehouse
+    from warehouse.search import index_is_current, one_line
+    from warehouse.search import search as search_paragraphs
+
+    settings = settings_from(ctx)
+    assert settings.warehouse
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise click.UsageError(f"--from {year_from} is after --to {year_to}")
+    wh = Warehouse(settings.warehouse)
+    if not wh.exists():
+        raise click.ClickException(f"no warehouse at {wh.path}: ingest documents first (communiques ingest)")
+    with domain_errors():
+        if reindex:
+            from warehouse.search import refresh_search_index
+
+            refresh_search_index(wh)
+        hits = search_paragraphs(
+            wh,
+            query,
+            language=language.strip().lower() if language else None,
+            year_from=year_from,
+            year_to=year_to,
+            limit=limit,
+        )
+        current = index_is_current(wh)
+    if not current:
+        click.echo("note: the search index is behind the warehouse; add --reindex to update it", err=True)
+    if not hits:
+        words = any(c.isalnum() for c in query)
+        click.echo("no matches" if words else "no matches: the query has no letters or digits to search for")
+        return
+    for hit in hits:
+        title = shorten(one_line(hit.title or hit.source_file))
+        date = f"{hit.issued_date:%Y-%m-%d}" if hit.issued_date else "undated"
+        click.echo(f"{hit.rank:>2}. [{hit.score:.2f}] {title}")
+        where = f"doc {hit.doc_id[:12]}  paragraph {hit.number}  page {hit.page_start}"
+        click.echo(f"    {date}  {where}  {hit.language}")
+        click.echo(f"    {marked_snippet(hit)}")
 
 
 def main() -> None:

@@ -1,7 +1,9 @@
 """The ingest flow: discover -> skip known files -> extract -> quality gate -> load -> quarantine -> report.
 
 After every batch (and at the end) the warehouse is copied to the read-only snapshot, when one
-is asked for, so BI tools see each load without ever holding the writer back.
+is asked for, so BI tools see each load without ever holding the writer back. Each batch's load
+is followed by a refresh of the full-text search index, so searches (and the snapshot) never
+miss a loaded paragraph.
 
 Every step is a plain function from extractors/, schemas/ or warehouse/; this module only wires
 them into Prefect tasks. Only transient errors are retried; terminal ones become rejections
@@ -44,6 +46,7 @@ from warehouse.quarantine_store import quarantine_file, requeue
 from warehouse.read import document_titles
 from warehouse.reports import outcome_table, summary_markdown, tally
 from warehouse.runs import finish_run, start_run, this_process
+from warehouse.search import GroupBuild, refresh_search_index
 from warehouse.snapshot import publish_snapshot
 
 
@@ -133,6 +136,12 @@ def quarantine(warehouse: str, outcomes: list[FileOutcome], quarantine_dir: str,
             )
 
 
+@task(name="refresh-search-index", **TASK_OPTIONS, **RETRY_OPTIONS)
+def refresh_search(warehouse: str) -> list[GroupBuild]:
+    """Rebuild the full-text search index of the language groups whose paragraphs changed."""
+    return refresh_search_index(Warehouse(Path(warehouse)))
+
+
 @task(name="publish-snapshot", **TASK_OPTIONS, **RETRY_OPTIONS)
 def publish(warehouse: str, snapshot: str | None) -> None:
     """Copy the warehouse to the read-only snapshot BI tools open (when one is configured)."""
@@ -207,6 +216,7 @@ def ingest(
                 )
             progress.advance()
         batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
+        refresh_search(warehouse)
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
         if number < len(batches):  # the last batch is published with the run's final counts
             publish(warehouse, snapshot)

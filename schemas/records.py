@@ -292,3 +292,22 @@ class RunSummary(_Record):
     failed: int = 0
     host: str | None = Field(default=None, description="machine the run ran on")
     pid: int | None = Field(default=None, description="process that ran it (to spot interrupted runs)")
+
+
+class SearchHit(_Record):
+    """One paragraph found by full-text search: its document, how well it matched, a snippet."""
+
+    rank: int = Field(description="1 for the best match")
+    score: float = Field(description="BM25 score; for Chinese (substring) matches, the query's occurrences")
+    doc_id: str
+    title: str | None
+    issued_date: dt.date | None
+    source_file: str
+    ordinal: int = Field(description="the paragraph's position in the document")
+    number: int = Field(description="the paragraph's number")
+    page_start: int
+    language: str = Field(description="the language the paragraph was searched in")
+    snippet: str = Field(description="the paragraph, cut around its first match, on one line")
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="(start, end) of each matched word in `snippet`"
+    )

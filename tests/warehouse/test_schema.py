@@ -33,6 +33,7 @@ from schemas.records import (
     ReferencedEvent,
     Rejection,
     RunSummary,
+    SearchHit,
     SourceFile,
     Span,
     Structure,
@@ -56,7 +57,7 @@ TABLE: dict[type[BaseModel], str] = {
     RunSummary: "runs",
 }
 # Intermediate extraction types, and Span which is stored through its subclasses.
-NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions, FileFailure}
+NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions, FileFailure, SearchHit}
 # Fields whose column is not named after the field.
 COLUMN = {
     (Quality, "status"): "quality_status",
