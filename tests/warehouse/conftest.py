@@ -18,10 +18,14 @@ def wh(tmp_path: Path) -> Warehouse:
 
 
 def snapshot(wh: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, sorted: two equal snapshots mean nothing changed."""
+    """Every row of every table (any schema; `main` ones by bare name), sorted: equal snapshots, no change."""
     with wh.connect(read_only=True) as con:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
+        rows = {}
+        for schema, table in tables:
+            sql = f'SELECT * FROM "{schema}"."{table}" ORDER BY ALL'  # noqa: S608
+            rows[table if schema == "main" else f"{schema}.{table}"] = con.execute(sql).fetchall()
+        return rows
 
 
 def count(wh: Warehouse, table: str) -> int:
