@@ -42,7 +42,7 @@ from schemas.records import (
 )
 from warehouse.database import Warehouse
 from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
-from warehouse.quarantine_store import quarantine_file, requeue
+from warehouse.quarantine_store import quarantine_file, quarantine_target, requeue
 from warehouse.read import document_titles
 from warehouse.reports import outcome_table, summary_markdown, tally
 from warehouse.runs import finish_run, start_run, this_process
@@ -120,19 +120,24 @@ def load(warehouse: str, run_id: str, items: list[BatchItem]) -> list[FileOutcom
 
 @task(name="quarantine-files", **TASK_OPTIONS)
 def quarantine(warehouse: str, outcomes: list[FileOutcome], quarantine_dir: str, inbox: str) -> None:
-    """Move (or copy) each quarantined file beside a sidecar with its reason, and record where."""
+    """Move (or copy) each quarantined file beside a sidecar with its reason.
+
+    Where it goes is recorded first: a crash between the two leaves the file in the inbox,
+    where the next run finds it and finishes the move; never a file nobody knows the place of.
+    """
     for outcome in outcomes:
         if outcome.state is FileState.QUARANTINED and Path(outcome.source_path).exists():
-            target = quarantine_file(
+            target = quarantine_target(outcome.source_path, outcome.file_hash, Path(quarantine_dir))
+            record_quarantine_path(
+                Warehouse(Path(warehouse)), outcome.file_hash, outcome.source_path, str(target)
+            )
+            quarantine_file(
                 outcome.source_path,
                 outcome.file_hash,
                 outcome.category or "",
                 outcome.reason or "",
                 quarantine_dir=Path(quarantine_dir),
                 inbox=Path(inbox),
-            )
-            record_quarantine_path(
-                Warehouse(Path(warehouse)), outcome.file_hash, outcome.source_path, str(target)
             )
 
 

@@ -71,6 +71,12 @@ class WarehouseBusy(TransientError):
     category = "warehouse_busy"
 
 
+class MissingFile(CommuniqueError):
+    """A file the warehouse records is no longer where it should be (moved or deleted by hand)."""
+
+    category = "missing_file"
+
+
 class ConfigurationError(CommuniqueError):
     """A setting is missing or invalid; reported at start-up."""
 

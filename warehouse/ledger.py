@@ -289,7 +289,7 @@ def load_batch(wh: Warehouse, run_id: str, items: Sequence[BatchItem]) -> list[F
 
 
 def record_quarantine_path(wh: Warehouse, file_hash: str, source_path: str, quarantine_path: str) -> None:
-    """Record where a quarantined file was moved (called after the move).
+    """Record where a quarantined file is kept (called just before it is moved there).
 
     Raises `LookupError` when the file has no quarantine record.
     """

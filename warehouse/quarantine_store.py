@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Collection
 from pathlib import Path
 
+from schemas.errors import MissingFile
 from warehouse.database import Warehouse
 from warehouse.read import list_quarantine
 
@@ -33,6 +34,11 @@ def _is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def quarantine_target(source_path: str, file_hash: str, quarantine_dir: Path) -> Path:
+    """Where a refused file is kept: `<quarantine>/<hash prefix>-<safe name>` (the same every time)."""
+    return quarantine_dir / f"{file_hash[:12]}-{safe_name(Path(source_path).name)}"
+
+
 def quarantine_file(
     source_path: str, file_hash: str, category: str, reason: str, *, quarantine_dir: Path, inbox: Path
 ) -> Path:
@@ -43,7 +49,7 @@ def quarantine_file(
     """
     source = Path(source_path)
     quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = quarantine_dir / f"{file_hash[:12]}-{safe_name(source.name)}"
+    target = quarantine_target(source_path, file_hash, quarantine_dir)
     if not target.exists():
         partial = target.with_name(target.name + ".part")
         shutil.copyfile(source, partial)
@@ -70,7 +76,7 @@ def restore(quarantine_path: str, source_path: str) -> Path:
     if not held.exists():
         if original.exists():
             return original
-        raise FileNotFoundError(f"quarantined file {held} is gone and {original} does not exist")
+        raise MissingFile(f"quarantined file {held} is gone and {original} does not exist", source_path)
     if original.exists():
         if original.read_bytes() == held.read_bytes():
             held.unlink()

@@ -2,7 +2,8 @@
 
 usage: python tests/flows/reader_loop.py DATABASE STOP_FILE [--retry-budget 10] [--pause 0.02]
 
-Waits for DATABASE to exist, then until STOP_FILE exists: connect read-only, run a few queries a
+Waits for DATABASE to exist (with some bytes in it: a file just created by DuckDB is empty for an
+instant and is no database yet), then until STOP_FILE exists: connect read-only, run a few queries a
 dashboard would run, close, pause. A connection refused because a writer holds DuckDB's lock is
 retried (every 10 ms) for up to --retry-budget seconds. Prints one JSON object on stdout:
 
@@ -91,6 +92,14 @@ def one_round(database: Path, budget: float, counts: dict[str, Any]) -> None:
         counts["doc_counts"].append(documents)
 
 
+def created(database: Path) -> bool:
+    """The file exists and is not empty: DuckDB has created it (and locked it while it writes)."""
+    try:
+        return database.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database", type=Path)
@@ -110,7 +119,7 @@ def main() -> None:
         "doc_counts": [],
         "ok_at": [],
     }
-    while not args.database.exists() and not args.stop_file.exists():
+    while not created(args.database) and not args.stop_file.exists():
         time.sleep(RETRY_EVERY)
     while not args.stop_file.exists():
         one_round(args.database, args.retry_budget, counts)

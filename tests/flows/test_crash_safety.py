@@ -1,17 +1,22 @@
 """SIGKILL in the middle of a batch, then a normal restart: every file ends loaded, duplicate or
 quarantined exactly once, no half-written document survives, no byte is lost.
 
-The killed process is `tests/flows/crash_ingest.py`, which wraps one production function from the
-outside and kills itself there (see its docstring for the phases); the restart is a plain
-`python -m communiques ingest`. Both talk to the session's Prefect server.
+One inbox per phase: six files (three text variants, one copy of a variant, a rendered PDF, a junk
+`.pdf`) loaded in batches of three. The killed processes are children of `tests/flows/crash_ingest.py`,
+each wrapping one production function from the outside and killing itself there (see its
+docstring for the phases); each restart is a plain `python -m communiques ingest`. All talk to
+the session's Prefect server, and the phases run side by side.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -23,7 +28,14 @@ from tests.servers import COMMUNIQUES, command_env
 DRIVER = Path(__file__).with_name("crash_ingest.py")
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 PDF = FIXTURES / "rendered" / "sco_cfm_press_release_2009-05-15.pdf"
-CHILD_TABLES = ("paragraphs", "participants", "country_mentions", "referenced_events", "instruments", "topics")
+CHILD_TABLES = (
+    "paragraphs",
+    "participants",
+    "country_mentions",
+    "referenced_events",
+    "instruments",
+    "topics",
+)
 BATCH_SIZE = 3  # 6 files in two batches, so each kill lands after batch 1 committed
 JUNK = "04-junk.pdf"
 SAME_BYTES = ("01-press-v1.txt", "02-press-v1-copy.txt")
@@ -36,14 +48,8 @@ PHASES = {
     "quality": (2, 2),  # batch 2's quality gate
     "load": (2, 2),  # batch 2's load transaction, its documents inserted, not committed
     "quarantine": (1, 4),  # batch 2 committed; the junk file half-moved into quarantine
-    "quarantine-record": (1, 4),  # the junk file moved, its new place not yet recorded
+    "quarantine-record": (1, 4),  # batch 2 committed; the junk file's place not yet recorded nor moved
 }
-KNOWN_GAP = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="production gap: a kill between the quarantine move and record_quarantine_path leaves "
-    "quarantine.quarantine_path NULL for good (the file is gone from the inbox, so no later run fixes it)",
-)
 
 
 def variant(seed: Path, number: int) -> bytes:
@@ -75,7 +81,7 @@ def mixed_inbox(inbox: Path) -> dict[str, bytes]:
 def run(args: list[str], env: dict[str, str]) -> tuple[int, int, str]:
     """Run a command to its end: its pid, exit status and output."""
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output, _ = process.communicate(timeout=120)
+    output, _ = process.communicate(timeout=150)
     return process.pid, process.returncode, output
 
 
@@ -85,13 +91,72 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0])
 
 
-def check_warehouse(data: Path, originals: dict[str, bytes], killed_pid: int, restart_pid: int) -> None:
-    """The ledger, the documents and the runs after the restart."""
-    inbox = data / "inbox"
+@dataclass
+class Crash:
+    """One phase's story: the killed run, what the warehouse showed after it, the restart."""
+
+    phase: str
+    data: Path
+    originals: dict[str, bytes]
+    killed: tuple[int, int, str]  # pid, exit status, output
+    committed: int  # documents visible after the kill
+    running: int  # runs still marked running after the kill
+    restart: tuple[int, int, str]
+
+
+def inspect_after_kill(data: Path) -> tuple[int, int]:
+    """Documents visible and runs still marked running, read before anything restarts."""
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        documents = scalar(con, "SELECT count(*) FROM documents")
+        running = scalar(con, "SELECT count(*) FROM runs WHERE status = 'running'")
+    return documents, running
+
+
+@pytest.fixture(scope="module")
+def crashes(tmp_path_factory: pytest.TempPathFactory, prefect_server_url: str) -> dict[str, Crash]:
+    """Every phase killed (children of one warm driver), then every inbox ingested again by a plain
+    `python -m communiques ingest`, side by side: each run is mostly Python start-up."""
+    root = tmp_path_factory.mktemp("crashes")
+    data = {phase: root / phase / "data" for phase in PHASES}
+    originals = {phase: mixed_inbox(data[phase] / "inbox") for phase in PHASES}
+    env = command_env(root, prefect_server_url, batch_size=str(BATCH_SIZE))
+    jobs = [f"{phase}:{at}:{data[phase]}" for phase, (at, _) in PHASES.items()]
+    _, status, output = run([sys.executable, str(DRIVER), *jobs], env)
+    assert status == 0, output
+    reports = [json.loads(line) for line in output.splitlines() if line.startswith('{"phase"')]
+    killed = {r["phase"]: r for r in reports}
+    after_kill = {phase: inspect_after_kill(data[phase]) for phase in PHASES}
+
+    def restart(phase: str) -> tuple[int, int, str]:
+        return run([*COMMUNIQUES, "ingest", "--no-progress"], command_env(data[phase], prefect_server_url))
+
+    with ThreadPoolExecutor(max_workers=len(PHASES)) as pool:
+        restarts = dict(zip(PHASES, pool.map(restart, PHASES), strict=True))
+    return {
+        phase: Crash(
+            phase=phase,
+            data=data[phase],
+            originals=originals[phase],
+            killed=(
+                killed[phase]["pid"],
+                killed[phase]["status"],
+                (root / phase / "killed.log").read_text(errors="replace"),
+            ),
+            committed=after_kill[phase][0],
+            running=after_kill[phase][1],
+            restart=restarts[phase],
+        )
+        for phase in PHASES
+    }
+
+
+def check_warehouse(crash: Crash) -> None:
+    """The ledger, the documents, the quality results and the runs after the restart."""
+    inbox = crash.data / "inbox"
+    with duckdb.connect(str(crash.data / "warehouse.duckdb"), read_only=True) as con:
         ledger = con.execute("SELECT source_path, file_hash, state, doc_id FROM files").fetchall()
         paths = [Path(path).name for path, *_ in ledger]
-        assert sorted(paths) == sorted(originals), "every input once in the ledger, nothing else"
+        assert sorted(paths) == sorted(crash.originals), "every input once in the ledger, nothing else"
         assert all(Path(path).parent == inbox for path, *_ in ledger)
         state = {Path(path).name: s for path, _, s, _ in ledger}
         assert state[JUNK] == "quarantined"
@@ -122,23 +187,17 @@ def check_warehouse(data: Path, originals: dict[str, bytes], killed_pid: int, re
         assert loaded <= checked <= loaded | {h for _, h, s, _ in ledger if s == "quarantined"}
         assert all(runs == 1 and repeated == 0 for _, runs, repeated in checks), "quality results twice"
 
-        [(held_path, category, kept_at)] = con.execute(
-            "SELECT source_path, category, quarantine_path FROM quarantine"
-        ).fetchall()
-        assert Path(held_path).name == JUNK and category
-        assert kept_at is not None, "the quarantine record says where the file is kept"
-        assert Path(kept_at).read_bytes() == originals[JUNK]
-
         runs = dict(con.execute("SELECT pid, status FROM runs").fetchall())
-        assert runs == {killed_pid: "interrupted", restart_pid: "completed"}
+        assert runs == {crash.killed[0]: "interrupted", crash.restart[0]: "completed"}
 
-    with duckdb.connect(str(data / "snapshot.duckdb"), read_only=True) as snap:
+    with duckdb.connect(str(crash.data / "snapshot.duckdb"), read_only=True) as snap:
         assert scalar(snap, "SELECT count(*) FROM documents") == len(loaded)
 
 
-def check_files(data: Path, originals: dict[str, bytes]) -> None:
-    """Inbox plus quarantine still hold every original byte; no temporary file is left behind."""
-    inbox, quarantine = data / "inbox", data / "quarantine"
+def check_files(crash: Crash) -> Path:
+    """Inbox plus quarantine still hold every original byte, no temporary file is left behind;
+    returns where the junk file is kept."""
+    originals, inbox, quarantine = crash.originals, crash.data / "inbox", crash.data / "quarantine"
     assert {p.name for p in inbox.iterdir()} == set(originals) - {JUNK}
     for path in inbox.iterdir():
         assert path.read_bytes() == originals[path.name]
@@ -146,30 +205,32 @@ def check_files(data: Path, originals: dict[str, bytes]) -> None:
     [moved] = [name for name in held if name.endswith(JUNK)]
     assert held == [moved, moved + ".reason.txt"], f"quarantine holds {held}"
     assert (quarantine / moved).read_bytes() == originals[JUNK]
-    leftovers = [p for p in data.rglob("*") if p.name.endswith(".part") or p.name.endswith(".wal")]
+    leftovers = [p for p in crash.data.rglob("*") if p.name.endswith((".part", ".wal"))]
     assert leftovers == []
+    return quarantine / moved
 
 
-@pytest.mark.timeout(180)
-@pytest.mark.parametrize("phase", list(PHASES))
-def test_killed_mid_batch_then_restarted_ends_consistent(
-    phase: str, tmp_path: Path, prefect_server_url: str
-) -> None:
-    at, committed = PHASES[phase]
-    data = tmp_path / "data"
-    originals = mixed_inbox(data / "inbox")
-    env = command_env(data, prefect_server_url, batch_size=str(BATCH_SIZE))
+def check_quarantine_record(crash: Crash, kept_at: Path) -> None:
+    """The quarantine row says where the refused file is kept (what `quarantine list`/`retry` use)."""
+    with duckdb.connect(str(crash.data / "warehouse.duckdb"), read_only=True) as con:
+        [(source_path, category, recorded)] = con.execute(
+            "SELECT source_path, category, quarantine_path FROM quarantine"
+        ).fetchall()
+    assert Path(source_path).name == JUNK and category == "unreadable_file"
+    assert recorded == str(kept_at), "the quarantine record says where the file is kept"
 
-    killed_pid, status, output = run([sys.executable, str(DRIVER), phase, str(at)], env)
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("phase", PHASES)
+def test_killed_mid_batch_then_restarted_ends_consistent(phase: str, crashes: dict[str, Crash]) -> None:
+    crash = crashes[phase]
+    _, status, output = crash.killed
     assert status == -signal.SIGKILL, f"never reached the kill point (exit {status}):\n{output}"
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        assert scalar(con, "SELECT count(*) FROM documents") == committed, (
-            "only committed batches are visible"
-        )
-        assert scalar(con, "SELECT count(*) FROM runs WHERE status = 'running'") == 1
-
-    restart_pid, status, output = run([*COMMUNIQUES, "ingest", "--no-progress"], env)
+    assert crash.committed == PHASES[phase][1], "only the committed batch is visible after the kill"
+    assert crash.running == 1, "the killed run still shows as running until the next start"
+    _, status, output = crash.restart
     assert status == 0 and "failed: 0" in output, output
 
-    check_warehouse(data, originals, killed_pid=killed_pid, restart_pid=restart_pid)
-    check_files(data, originals)
+    check_warehouse(crash)
+    kept_at = check_files(crash)
+    check_quarantine_record(crash, kept_at)
