@@ -113,6 +113,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "options": settings.extract_options().model_dump(mode="json"),
         "batch_size": settings.batch_size,
         "snapshot": str(snapshot) if snapshot else None,
+        "execution": settings.execution().model_dump(mode="json"),
     }
 
 
@@ -132,6 +133,7 @@ def run_flow(
         **flow_parameters(settings),
         "rules": settings.quality,
         "options": settings.extract_options(),
+        "execution": settings.execution(),
     }
     return ingest_flow(paths=[str(p.absolute()) for p in paths], **parameters)
 

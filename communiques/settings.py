@@ -22,7 +22,7 @@ from pydantic_settings import (
 
 from schemas.errors import ConfigurationError
 from schemas.quality import QualityRules
-from schemas.records import ExtractOptions
+from schemas.records import Execution, ExtractOptions
 
 CONFIG_ENV = "COMMUNIQUES_CONFIG"
 DEFAULT_CONFIG = Path("communiques.toml")
@@ -83,6 +83,18 @@ class Settings(BaseSettings):
     )
     ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are OCR'd at")
     batch_size: int = Field(default=200, gt=0, description="documents loaded per transaction")
+    workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=64,
+        description="worker processes extracting documents at once (default: one per core)",
+    )
+    time_limit_seconds: float | None = Field(
+        default=120.0, gt=0, description="per document; a document taking longer is refused"
+    )
+    memory_limit_mb: int | None = Field(
+        default=2048, ge=256, description="per worker process; a document needing more is refused"
+    )
     quality: QualityRules = Field(default_factory=QualityRules)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
@@ -107,6 +119,14 @@ class Settings(BaseSettings):
     def snapshot_target(self) -> Path | None:
         """Where the BI snapshot is published, or None when publishing is off."""
         return self.snapshot if self.publish_snapshot else None
+
+    def execution(self) -> Execution:
+        """How many worker processes extract, and their per-document limits."""
+        return Execution(
+            workers=self.workers,
+            time_limit_seconds=self.time_limit_seconds,
+            memory_limit_mb=self.memory_limit_mb,
+        )
 
     def extract_options(self) -> ExtractOptions:
         """The per-file limits and OCR settings handed to the extractors."""

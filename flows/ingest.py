@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,20 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.states import State
 
-from extractors.document import apply_quality, process_file
+from extractors.document import apply_quality
 from extractors.ocr import OcrUnavailable, missing_ocr
 from extractors.sources import discover
+from flows.pool import extract_isolated
 from flows.progress import reporter
 from schemas.errors import TransientError
 from schemas.quality import QualityRules, validate
 from schemas.records import (
     BatchItem,
+    Execution,
     ExtractOptions,
     FileFailure,
     FileOutcome,
@@ -64,6 +67,28 @@ def only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
 def batched(items: list[SourceFile], size: int) -> list[list[SourceFile]]:
     """Consecutive slices of at most `size` items."""
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def chunks(batch: list[SourceFile], workers: int) -> list[list[SourceFile]]:
+    """A batch cut into about four pieces per worker: each piece is one task, run by one worker."""
+    return batched(batch, max(1, -(-len(batch) // (workers * 4))))
+
+
+def collect(
+    futures: list[PrefectFuture[list[BatchItem | FileFailure]]], pieces: list[list[SourceFile]]
+) -> Iterator[tuple[list[BatchItem], list[FileFailure]]]:
+    """Each piece's documents and failures as its task finishes (a task that failed: all failures)."""
+    sources = {id(f): piece for f, piece in zip(futures, pieces, strict=True)}
+    for future in as_completed(futures):
+        try:
+            results = future.result()
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            results = [FileFailure(source_path=s.path, error=error) for s in sources[id(future)]]
+        yield (
+            [r for r in results if isinstance(r, BatchItem)],
+            [r for r in results if isinstance(r, FileFailure)],
+        )
 
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -99,10 +124,12 @@ def requeue_ocr_waiting(warehouse: str, options: ExtractOptions) -> list[str]:
     return [str(p) for p in requeue(Warehouse(Path(warehouse)), categories={OcrUnavailable.category})]
 
 
-@task(name="extract-document", task_run_name="extract {source.path}", **TASK_OPTIONS, **RETRY_OPTIONS)
-def extract(source: SourceFile, options: ExtractOptions) -> BatchItem:
-    """Read, clean and parse one file (terminal errors come back as a rejection)."""
-    return process_file(source, options)
+@task(name="extract-files", task_run_name="extract {label}", **TASK_OPTIONS)
+def extract_files(
+    sources: list[SourceFile], options: ExtractOptions, execution: Execution, label: str
+) -> list[BatchItem | FileFailure]:
+    """Read, clean and parse files in a worker process, each within the time and memory limits."""
+    return list(extract_isolated(sources, options, execution))
 
 
 @task(name="quality-gate", **TASK_OPTIONS)
@@ -192,14 +219,16 @@ def ingest(
     batch_size: int = 200,
     snapshot: str | None = None,
     settle_seconds: float = 0.0,
+    execution: Execution | None = None,
 ) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
     """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures.
 
     `snapshot`: file the warehouse is copied to after each batch, for BI tools (None: no copy).
     `settle_seconds`: files found in folders and modified more recently are left for a later run
     (a scheduled sweep must not read a file still being copied in).
+    `execution`: worker processes and per-document limits of extraction.
     """
-    rules, options = rules or QualityRules(), options or ExtractOptions()
+    rules, options, execution = rules or QualityRules(), options or ExtractOptions(), execution or Execution()
     run = begin_run(warehouse)
     files = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds)
     todo = plan(warehouse, files)
@@ -210,16 +239,18 @@ def ingest(
     failures: list[FileFailure] = []
     batches = batched(todo.new, batch_size)
     for number, batch in enumerate(batches, start=1):
-        futures = {extract.submit(source, options): source for source in batch}
-        items = []
-        for future in as_completed(list(futures)):
-            try:
-                items.append(future.result())
-            except Exception as exc:  # the task failed after its retries: left in place for the next run
-                failures.append(
-                    FileFailure(source_path=futures[future].path, error=f"{type(exc).__name__}: {exc}")
-                )
-            progress.advance()
+        pieces = chunks(batch, execution.workers)
+        futures = [
+            extract_files.submit(
+                piece, options, execution, label=f"{len(piece)} files from {Path(piece[0].path).name}"
+            )
+            for piece in pieces
+        ]
+        items: list[BatchItem] = []
+        for documents, failed in collect(futures, pieces):
+            items += documents
+            failures += failed
+            progress.advance(len(documents) + len(failed))
         batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
         refresh_search(warehouse)
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)

@@ -3,23 +3,26 @@
 A PDF that sends the parser into a loop, a decompression bomb or a crash in native code must not
 take the pipeline down or hold it up. Each document is read in a child process:
 
-- past `Limits.seconds`, the child is killed and the document refused (`time_limit`);
-- past `Limits.memory_mb` of address space (RLIMIT_AS), the allocation fails in the child and
-  the document is refused (`memory_limit`);
+- past `Execution.time_limit_seconds`, the child is killed and the document refused (`time_limit`);
+- past `Execution.memory_limit_mb` of address space (RLIMIT_AS), allocations fail in the child
+  and the document is refused (`memory_limit`);
 - a child that dies (a signal, a native crash) has its document refused (`worker_died`) and is
-  replaced; the next document gets a fresh one.
+  replaced; the next document gets a fresh one;
+- a transient error is retried twice in place, then reported as a failure (the file stays for
+  the next run); any other exception is a bug, reported as a failure, never hidden.
 
-Children (`python -m flows.pool`, talking over a socket pair) are started once and reused:
-start-up imports the extractors, about a second. A process may hold several children: each thread
-doing extraction takes one for as long as it needs it (`WorkerPool.worker()`), so N threads
-extract N documents at once on N cores; pdfminer is pure Python, threads alone would not.
+Children (`python -m flows.pool`, talking over a socket pair) are started once per process and
+reused: start-up imports the extractors, about a second. A process holds at most
+`Execution.workers` of them; each thread doing extraction takes one for as long as it needs it
+(`WorkerPool.worker()`), waiting when all are busy. So N threads extract N documents at once on
+N cores, which threads alone could not: pdfminer is pure Python.
 
 Nothing here imports Prefect: the flow decides what runs where, this module only how.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import importlib
 import multiprocessing.connection
 import os
 import resource
@@ -27,39 +30,48 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from extractors.document import process_file, rejected
+from extractors.document import rejected
 from schemas.errors import ResourceLimit, TimeLimit, TransientError, WorkerDied
-from schemas.records import BatchItem, ExtractOptions, SourceFile
+from schemas.records import BatchItem, Execution, ExtractOptions, FileFailure, SourceFile
+
+START_TIMEOUT = 120.0  # seconds for a worker to import the extractors
+TRANSIENT_ATTEMPTS = 3
+TRANSIENT_DELAY = 1.0
+
+Extracted = BatchItem | FileFailure
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Per-document limits: seconds of extraction and megabytes of address space (None: no limit)."""
+def load_extractor(spec: str) -> Callable[[SourceFile, ExtractOptions], BatchItem]:
+    """The function named `module:function` (the extractor a worker runs on each file)."""
+    module, _, name = spec.partition(":")
+    function: Callable[[SourceFile, ExtractOptions], BatchItem] = getattr(
+        importlib.import_module(module), name
+    )
+    return function
 
-    seconds: float | None = 120.0
-    memory_mb: int | None = 4096
 
-
-def serve(fd: int, memory_mb: int | None) -> None:
-    """Child process: extract each (source, options) received on socket `fd`, send back the outcome."""
+def serve(fd: int, memory_mb: int | None, extractor: str) -> None:
+    """Child process: run the extractor on each (source, options) received on socket `fd`."""
+    extract = load_extractor(extractor)
     if memory_mb is not None:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn = multiprocessing.connection.Connection(fd)
+    conn.send(("ready", os.getpid()))  # imports done: the time limit starts with each file, not here
     while True:
         try:
             source, options = conn.recv()
         except EOFError:
             return
         try:
-            reply: tuple[str, Any] = ("item", process_file(source, options))
+            reply: tuple[str, Any] = ("item", extract(source, options))
         except MemoryError:
             reply = ("memory", None)
         except TransientError as exc:
@@ -75,21 +87,29 @@ def serve(fd: int, memory_mb: int | None) -> None:
 class Worker:
     """One child process (`python -m flows.pool`) and the socket to it; restarted after a kill or a death."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+    def __init__(self, execution: Execution) -> None:
+        self.execution = execution
         self.process: subprocess.Popen[bytes] | None = None
         self.conn: multiprocessing.connection.Connection | None = None
 
     def _start(self) -> multiprocessing.connection.Connection:
         ours, theirs = socket.socketpair()
-        memory = str(self.limits.memory_mb or 0)
+        memory = str(self.execution.memory_limit_mb or 0)
+        search_path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))  # same modules as here
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.pool", str(theirs.fileno()), memory],
+            [sys.executable, "-m", "flows.pool", str(theirs.fileno()), memory, self.execution.extractor],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": search_path},
         )
         theirs.close()
         self.conn = multiprocessing.connection.Connection(ours.detach())
+        try:
+            if not self.conn.poll(START_TIMEOUT) or self.conn.recv()[0] != "ready":
+                raise OSError("no ready message")
+        except (OSError, EOFError) as exc:
+            code = self._end(kill=True)
+            raise RuntimeError(f"an extraction worker did not start (exit code {code}): {exc}") from None
         return self.conn
 
     def _end(self, kill: bool) -> int | None:
@@ -112,62 +132,80 @@ class Worker:
         """End the child."""
         self._end(kill=False)
 
-    def extract(self, source: SourceFile, options: ExtractOptions) -> BatchItem:
-        """Extract one file in the child, within the limits; a limit or a death becomes a rejection.
+    def extract(self, source: SourceFile, options: ExtractOptions) -> Extracted:
+        """Extract one file in the child, within the limits.
 
-        Raises TransientError for transient trouble (the file stays for the next run) and
-        RuntimeError for a bug in the extractors.
+        A limit or a death becomes a rejection (the file is refused); a transient error that
+        persists, or a bug, becomes a `FileFailure` (the file stays for the next run).
         """
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            kind, value = self._attempt(source, options)
+            if kind != "transient":
+                break
+            if attempt < TRANSIENT_ATTEMPTS:
+                time.sleep(TRANSIENT_DELAY)
+        if kind in ("item", "refused"):
+            item: BatchItem = value
+            return item
+        error = f"TransientError: {value}" if kind == "transient" else str(value)
+        return FileFailure(source_path=source.path, error=error)
+
+    def _attempt(self, source: SourceFile, options: ExtractOptions) -> tuple[str, Any]:
         conn = self.conn or self._start()
         name = PurePath(source.path).name
+        seconds = self.execution.time_limit_seconds
         try:
             conn.send((source, options))
-            ready = conn.poll(self.limits.seconds)
+            ready = conn.poll(seconds)
         except OSError:  # the child is gone: recv below finds out
             ready = True
         if not ready:
             self._end(kill=True)
-            return rejected(source, TimeLimit(f"extraction took longer than {self.limits.seconds:g} s", name))
+            return "refused", rejected(source, TimeLimit(f"extraction took longer than {seconds:g} s", name))
         try:
             kind, value = conn.recv()
         except (EOFError, OSError):
             code = self._end(kill=True)
-            return rejected(source, WorkerDied(f"the extraction process died (exit code {code})", name))
-        if kind == "item":
-            item: BatchItem = value
-            return item
+            return "refused", rejected(
+                source, WorkerDied(f"the extraction process died (exit code {code})", name)
+            )
         if kind == "memory":
             self._end(kill=True)  # its heap may be in any state
-            limit = self.limits.memory_mb
-            return rejected(source, ResourceLimit(f"extraction needed more than {limit} MB of memory", name))
-        if kind == "transient":
-            raise TransientError(str(value), source.path)
-        raise RuntimeError(f"{source.path}: {value}")
+            limit = self.execution.memory_limit_mb
+            return "refused", rejected(
+                source, ResourceLimit(f"extraction needed more than {limit} MB of memory", name)
+            )
+        return kind, value
 
 
 class WorkerPool:
-    """Children for one process, handed to one thread at a time; grows to as many as threads ask."""
+    """At most `execution.workers` children for one process, each lent to one thread at a time."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+    def __init__(self, execution: Execution) -> None:
+        self.execution = execution
+        self.slots = threading.BoundedSemaphore(execution.workers)
         self.idle: list[Worker] = []
         self.all: list[Worker] = []
         self.lock = threading.Lock()
 
     @contextmanager
     def worker(self) -> Iterator[Worker]:
-        """A worker for this thread's exclusive use until the block ends."""
-        with self.lock:
-            if self.idle:
-                worker = self.idle.pop()
-            else:
-                worker = Worker(self.limits)
-                self.all.append(worker)
+        """A worker for this thread's exclusive use until the block ends (waits while all are busy)."""
+        self.slots.acquire()
         try:
-            yield worker
-        finally:
             with self.lock:
-                self.idle.append(worker)
+                if self.idle:
+                    worker = self.idle.pop()
+                else:
+                    worker = Worker(self.execution)
+                    self.all.append(worker)
+            try:
+                yield worker
+            finally:
+                with self.lock:
+                    self.idle.append(worker)
+        finally:
+            self.slots.release()
 
     def close(self) -> None:
         """Stop every child."""
@@ -178,27 +216,35 @@ class WorkerPool:
             self.idle.clear()
 
 
-_POOLS: dict[tuple[int, Limits], WorkerPool] = {}
+_POOLS: dict[tuple[int, Execution], WorkerPool] = {}
 _POOLS_LOCK = threading.Lock()
 
 
-def pool_for(limits: Limits) -> WorkerPool:
-    """This process's pool for these limits (children outlive a flow run: start-up is paid once)."""
-    key = (os.getpid(), limits)
+def pool_for(execution: Execution) -> WorkerPool:
+    """This process's pool for these settings (children outlive a flow run: start-up is paid once)."""
+    key = (os.getpid(), execution)
     with _POOLS_LOCK:
         if key not in _POOLS:
-            _POOLS[key] = WorkerPool(limits)
+            _POOLS[key] = WorkerPool(execution)
         return _POOLS[key]
 
 
+def close_pools() -> None:
+    """Stop the children of every pool of this process (they also end with it)."""
+    with _POOLS_LOCK:
+        for pool in _POOLS.values():
+            pool.close()
+        _POOLS.clear()
+
+
 def extract_isolated(
-    sources: list[SourceFile], options: ExtractOptions, limits: Limits
-) -> Iterator[BatchItem]:
-    """Extract files one by one in a child process of this process's pool, within the limits."""
-    with pool_for(limits).worker() as worker:
+    sources: list[SourceFile], options: ExtractOptions, execution: Execution
+) -> Iterator[Extracted]:
+    """Extract files one by one in a worker process of this process's pool, within the limits."""
+    with pool_for(execution).worker() as worker:
         for source in sources:
             yield worker.extract(source, options)
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]) or None)
+    serve(int(sys.argv[1]), int(sys.argv[2]) or None, sys.argv[3])

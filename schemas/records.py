@@ -259,6 +259,23 @@ class FileFailure(_Record):
         return f"{self.source_path}: {self.error}"
 
 
+class Execution(_Record):
+    """How files are extracted: in how many worker processes, within which per-document limits."""
+
+    workers: int = Field(default=2, ge=1, le=64, description="documents extracted at once, one process each")
+    time_limit_seconds: float | None = Field(
+        default=120.0, gt=0, description="a document taking longer is refused (its process is killed)"
+    )
+    memory_limit_mb: int | None = Field(
+        default=2048,
+        ge=256,
+        description="address space of a worker process; beyond it the document is refused",
+    )
+    extractor: str = Field(
+        default="extractors.document:process_file", description="module:function run on each file"
+    )
+
+
 class ExtractOptions(_Record):
     """Limits and OCR settings the extractors apply to each file."""
 

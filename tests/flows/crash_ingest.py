@@ -8,7 +8,7 @@ SIGKILL (no clean-up, no finally blocks) the CALL-th time it reaches PHASE. Ever
 wrapping functions from the outside before the real command line runs, so production code carries
 no test hooks. The phases:
 
-- `extract`: as `flows.ingest.process_file` starts reading a file;
+- `extract`: as a file is handed to an extraction worker process (`flows.pool.Worker.extract`);
 - `quality`: in the quality gate, after Great Expectations validated the batch and before its
   verdicts are applied;
 - `load`: inside the load transaction, after `insert_documents` wrote the documents and their
@@ -98,7 +98,9 @@ def arm(phase: str, at: int) -> None:
 
     countdown = Countdown(at)
     if phase == "extract":
-        flows.ingest.process_file = before(flows.ingest.process_file, countdown)
+        import flows.pool
+
+        flows.pool.Worker.extract = before(flows.pool.Worker.extract, countdown)  # type: ignore[method-assign]
     elif phase == "quality":
         flows.ingest.validate = after(flows.ingest.validate, countdown)
     elif phase == "load":

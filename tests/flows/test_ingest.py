@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from schemas.records import FileState
+from flows.pool import close_pools
+from schemas.records import Execution, FileState
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -20,13 +21,14 @@ SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 PDFS = sorted((FIXTURES / "rendered").glob("*.pdf"))
 
 
-def run(paths: list[Path], data: Path) -> tuple:
+def run(paths: list[Path], data: Path, execution: Execution | None = None) -> tuple:
     """Run the flow with everything under `data`, the way the CLI does."""
     return ingest(
         paths=[str(p) for p in paths],
         warehouse=str(data / "warehouse.duckdb"),
         inbox=str(data / "inbox"),
         quarantine_dir=str(data / "quarantine"),
+        execution=execution,
     )
 
 
@@ -129,45 +131,34 @@ def test_progress_is_reported_per_file(tmp_path: Path) -> None:
 def test_transient_errors_are_retried_then_the_file_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.ingest as module
-    from schemas.errors import TransientError
-
-    real = module.process_file
-    calls: list[str] = []
-
-    def flaky(source, options):  # type: ignore[no-untyped-def]
-        calls.append(source.path)
-        if len(calls) == 1:
-            raise TransientError("file locked by another program", source.path)
-        return real(source, options)
-
-    monkeypatch.setattr(module, "process_file", flaky)
-    monkeypatch.setitem(module.RETRY_OPTIONS, "retry_delay_seconds", 0)
-    summary, _, failures = run([inbox_with(tmp_path, SEEDS[:1])], tmp_path)
-    assert failures == [] and summary.loaded == 1 and len(calls) == 2
+    monkeypatch.setattr("flows.pool.TRANSIENT_DELAY", 0.01)
+    flaky = Execution(workers=1, extractor="tests.flows.faulty:flaky_once")
+    summary, _, failures = run([inbox_with(tmp_path, SEEDS[:1])], tmp_path, flaky)
+    assert failures == [] and summary.loaded == 1
+    assert (tmp_path / f"{SEEDS[0].name}.attempts").read_text() == "2"
 
 
-def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import flows.ingest as module
-
-    calls: list[str] = []
-
-    def broken(source, options):  # type: ignore[no-untyped-def]
-        calls.append(source.path)
-        raise KeyError("a bug in a parser")
-
-    monkeypatch.setattr(module, "process_file", broken)
+def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(tmp_path: Path) -> None:
     inbox = inbox_with(tmp_path, SEEDS[:1])
-    summary, outcomes, failures = run([inbox], tmp_path)
-    assert len(calls) == 1  # a bug is not transient: no retry
+    broken = Execution(workers=1, extractor="tests.flows.faulty:broken")
+    summary, outcomes, failures = run([inbox], tmp_path, broken)
+    assert (tmp_path / f"{SEEDS[0].name}.attempts").read_text() == "1"  # a bug is not transient: no retry
     assert summary.failed == 1 and summary.status == "failed" and outcomes == []
     assert "KeyError" in failures[0].error and failures[0].source_path.endswith(".txt")
     assert (inbox / SEEDS[0].name).exists()
-    monkeypatch.undo()
     again, _, failures = run([inbox], tmp_path)
     assert failures == [] and again.loaded == 1
+
+
+def test_limits_refuse_a_looping_file_and_the_rest_of_the_batch_loads(tmp_path: Path) -> None:
+    inbox = inbox_with(tmp_path, SEEDS)
+    shutil.copy(SEEDS[0], inbox / "loop.txt")
+    looping = Execution(workers=2, time_limit_seconds=2, extractor="tests.flows.faulty:loops")
+    summary, outcomes, failures = run([inbox], tmp_path, looping)
+    assert failures == [] and summary.loaded == 2 and summary.quarantined == 1
+    [refused] = [o for o in outcomes if o.state is FileState.QUARANTINED]
+    assert refused.category == "time_limit" and refused.source_path.endswith("loop.txt")
+    assert list((tmp_path / "quarantine").glob("*-loop.txt"))
 
 
 def test_run_summary_is_published_as_an_artifact(tmp_path: Path) -> None:
@@ -207,6 +198,7 @@ def test_scan_waits_in_quarantine_without_ocr_and_loads_once_ocr_is_there(
     empty_path.mkdir()
     real_path = os.environ["PATH"]
     monkeypatch.setenv("PATH", str(empty_path))  # no tesseract to be found
+    close_pools()
     summary, outcomes, _ = run([inbox], tmp_path)
     assert summary.quarantined == 1
     assert outcomes[0].category == "ocr_unavailable"
@@ -214,6 +206,7 @@ def test_scan_waits_in_quarantine_without_ocr_and_loads_once_ocr_is_there(
     assert not (inbox / SCAN.name).exists()
 
     monkeypatch.setenv("PATH", real_path)
+    close_pools()  # worker processes keep the environment they started with
     nothing_new = tmp_path / "nothing-new"
     nothing_new.mkdir()
     again, outcomes, failures = run([nothing_new], tmp_path)
