@@ -50,17 +50,20 @@ def read_document(data: bytes, source_file: str, options: ExtractOptions = DEFAU
     raise UnsupportedFormat(f"unsupported file type {suffix!r}: expected .pdf, .txt or .md")
 
 
-def number_paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    """Body blocks (headings and tables of contents excluded) numbered from 1, each with its language."""
+def number_paragraphs(blocks: list[Block], language: str | None = None) -> list[Paragraph]:
+    """Body blocks (headings and tables of contents excluded) numbered from 1, each with its language.
+
+    `language`, the document's, is what each paragraph is first checked against (see detect_language).
+    """
     paragraphs: list[Paragraph] = []
     for block in (b for b in blocks if not b.heading and not is_contents(b.text)):
-        language, confidence = detect_language(block.text)
+        language_found, confidence = detect_language(block.text, expected=language)
         paragraphs.append(
             Paragraph(
                 number=len(paragraphs) + 1,
                 section=block.section,
                 text=block.text,
-                language=language,
+                language=language_found,
                 language_confidence=round(confidence, 4),
                 page_start=block.page_start,
                 page_end=block.page_end,
@@ -98,7 +101,7 @@ def build_communique(
         countries=sorted({m.country for m in structure.country_mentions}),
         language=language,
         language_confidence=round(confidence, 4),
-        paragraphs=number_paragraphs(clean.blocks),
+        paragraphs=number_paragraphs(clean.blocks, language),
         quality=Quality(status=QualityStatus.PASS),
         text=clean.text,
         raw_text=raw.raw_text,
