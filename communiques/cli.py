@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,6 +19,8 @@ from schemas.errors import CommuniqueError
 from schemas.records import FileState
 
 if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
+
     from communiques.watcher import InboxWatcher
     from schemas.records import FileFailure, FileOutcome, RunSummary, SearchHit
 
@@ -114,6 +116,7 @@ def flow_parameters(settings: Settings) -> dict[str, Any]:
         "batch_size": settings.batch_size,
         "snapshot": str(snapshot) if snapshot else None,
         "execution": settings.execution().model_dump(mode="json"),
+        "refresh_seconds": settings.refresh_seconds,
     }
 
 
@@ -123,11 +126,35 @@ def start_flows(settings: Settings) -> None:
     log_to_file(settings)
 
 
+@contextmanager
+def flow_task_runner(settings: Settings) -> Iterator[TaskRunner[Any] | None]:
+    """The settings' task runner for the flow runs inside the block (None: Prefect's default).
+
+    A Dask local cluster lives as long as the block; Dask is not imported for the local runner.
+    """
+    if settings.task_runner == "local":
+        yield None
+        return
+    from flows.runners import task_runner
+
+    with (
+        domain_errors(),
+        task_runner(settings.task_runner, settings.dask_address, settings.workers) as runner,
+    ):
+        yield runner
+
+
 def run_flow(
-    settings: Settings, paths: list[Path]
+    settings: Settings, paths: list[Path], runner: TaskRunner[Any] | None = None
 ) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
-    """One run of the ingest flow on `paths` (settings already applied with `start_flows`)."""
+    """One run of the ingest flow on `paths` (settings already applied with `start_flows`).
+
+    `runner`: the task runner chunk tasks are submitted to (from `flow_task_runner`; None: threads here).
+    """
     from flows.ingest import ingest as ingest_flow
+
+    if runner is not None:
+        ingest_flow = ingest_flow.with_options(task_runner=runner)
 
     parameters = {
         **flow_parameters(settings),
@@ -148,7 +175,8 @@ def run_ingest(settings: Settings, paths: list[Path], progress: bool | None) -> 
     with domain_errors(), Progress(*columns, console=err, disable=not show, transient=True) as bar:
         set_reporter(BarReporter(bar))
         try:
-            summary, outcomes, failures = run_flow(settings, paths)
+            with flow_task_runner(settings) as runner:
+                summary, outcomes, failures = run_flow(settings, paths, runner)
         finally:
             set_reporter(None)
     assert settings.warehouse
@@ -234,9 +262,12 @@ def watch(ctx: click.Context, inbox: Path | None, server: bool) -> None:
     mode = "emitting events to " + server_api_url() if server else "ingesting into " + str(settings.warehouse)
     click.echo(f"watching {settings.inbox}, {mode} (Ctrl-C to stop)", err=True)
 
+    runners = nullcontext(None) if server else flow_task_runner(settings)  # a Dask cluster for the watch
+
     def work(stop: threading.Event) -> None:
-        for batch in watcher.batches(stop):
-            handle(settings, watcher, batch)
+        with runners as runner:
+            for batch in watcher.batches(stop):
+                handle(settings, watcher, batch, runner)
 
     with domain_errors():
         run_until_stopped(work, on_stop=lambda message: click.echo(message, err=True))
@@ -247,16 +278,20 @@ def watch(ctx: click.Context, inbox: Path | None, server: bool) -> None:
     click.echo("stopped", err=True)
 
 
-def ingest_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
+def ingest_batch(
+    settings: Settings, watcher: InboxWatcher, batch: list[Path], runner: TaskRunner[Any] | None = None
+) -> None:
     """Embedded mode: run the flow on a batch; failed files are retried at the next sweep."""
-    summary, outcomes, failures = run_flow(settings, batch)
+    summary, outcomes, failures = run_flow(settings, batch, runner)
     watcher.retry(f.source_path for f in failures)
     click.echo(f"{stamp()}  batch of {len(batch)}  ", nl=False)
     print_summary(summary, outcomes, failures, None)
 
 
-def announce_batch(settings: Settings, watcher: InboxWatcher, batch: list[Path]) -> None:
-    """Server mode: one communique.file.arrived event per complete file."""
+def announce_batch(
+    settings: Settings, watcher: InboxWatcher, batch: list[Path], runner: TaskRunner[Any] | None = None
+) -> None:
+    """Server mode: one communique.file.arrived event per complete file (`runner` is unused)."""
     from extractors.sources import discover
     from flows.events import announce
 

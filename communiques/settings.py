@@ -9,10 +9,11 @@ Precedence (highest first): keyword arguments, environment variables (`COMMUNIQU
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +27,7 @@ from schemas.records import Execution, ExtractOptions
 
 CONFIG_ENV = "COMMUNIQUES_CONFIG"
 DEFAULT_CONFIG = Path("communiques.toml")
+DASK_ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?[^\s/]+:\d+")
 
 
 class WatchSettings(BaseModel):
@@ -83,6 +85,11 @@ class Settings(BaseSettings):
     )
     ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are OCR'd at")
     batch_size: int = Field(default=200, gt=0, description="documents loaded per transaction")
+    refresh_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="during long runs, search index and snapshot refreshed at most this often",
+    )
     workers: int = Field(
         default_factory=lambda: max(1, os.cpu_count() or 1),
         ge=1,
@@ -95,9 +102,30 @@ class Settings(BaseSettings):
     memory_limit_mb: int | None = Field(
         default=2048, ge=256, description="per worker process; a document needing more is refused"
     )
+    task_runner: Literal["local", "dask"] = Field(
+        default="local",
+        description="where extraction tasks run: threads of this process (local) or a Dask cluster (dask)",
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Dask scheduler, e.g. tcp://scheduler:8786 (task_runner dask; default: a local cluster)",
+    )
     quality: QualityRules = Field(default_factory=QualityRules)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @field_validator("dask_address")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is not None and not DASK_ADDRESS.fullmatch(value):
+            raise ValueError(f"{value!r} is not a Dask scheduler address like tcp://scheduler:8786")
+        return value
+
+    @model_validator(mode="after")
+    def _dask_address_needs_dask(self) -> Settings:
+        if self.dask_address is not None and self.task_runner != "dask":
+            raise ValueError("dask_address is set but task_runner is 'local' (set task_runner = \"dask\")")
+        return self
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> Settings:

@@ -1,9 +1,9 @@
 """The ingest flow: discover -> skip known files -> extract -> quality gate -> load -> quarantine -> report.
 
 After every batch (and at the end) the warehouse is copied to the read-only snapshot, when one
-is asked for, so BI tools see each load without ever holding the writer back. Each batch's load
-is followed by a refresh of the full-text search index, so searches (and the snapshot) never
-miss a loaded paragraph.
+is asked for, so BI tools see each load without ever holding the writer back; the full-text
+search index is refreshed just before, so searches (and the snapshot) never miss a loaded
+paragraph once a run ends (and, during long runs, at most `refresh_seconds` behind).
 
 Every step is a plain function from extractors/, schemas/ or warehouse/; this module only wires
 them into Prefect tasks. Only transient errors are retried; terminal ones become rejections
@@ -13,6 +13,7 @@ inside `process_file` and end in quarantine.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,20 @@ def only_transient(task: Any, task_run: TaskRun, state: State) -> bool:
 def batched(items: list[SourceFile], size: int) -> list[list[SourceFile]]:
     """Consecutive slices of at most `size` items."""
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class Every:
+    """Says when `seconds` have passed since it last said so (or since it was made)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.last = seconds, time.monotonic()
+
+    def due(self) -> bool:
+        """True (and the clock restarts) when the interval has passed."""
+        if time.monotonic() - self.last < self.seconds:
+            return False
+        self.last = time.monotonic()
+        return True
 
 
 def chunks(batch: list[SourceFile], workers: int) -> list[list[SourceFile]]:
@@ -220,6 +235,7 @@ def ingest(
     snapshot: str | None = None,
     settle_seconds: float = 0.0,
     execution: Execution | None = None,
+    refresh_seconds: float = 30.0,
 ) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
     """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures.
 
@@ -227,6 +243,9 @@ def ingest(
     `settle_seconds`: files found in folders and modified more recently are left for a later run
     (a scheduled sweep must not read a file still being copied in).
     `execution`: worker processes and per-document limits of extraction.
+    `refresh_seconds`: during a long run, the search index and the snapshot are brought up to
+    date after a batch when this long has passed since they last were (0: after every batch);
+    both always are at the end. Each costs time proportional to the warehouse, not the batch.
     """
     rules, options, execution = rules or QualityRules(), options or ExtractOptions(), execution or Execution()
     run = begin_run(warehouse)
@@ -238,6 +257,7 @@ def ingest(
     progress.advance(len(todo.known))
     failures: list[FileFailure] = []
     batches = batched(todo.new, batch_size)
+    clock = Every(refresh_seconds)
     for number, batch in enumerate(batches, start=1):
         pieces = chunks(batch, execution.workers)
         futures = [
@@ -252,11 +272,12 @@ def ingest(
             failures += failed
             progress.advance(len(documents) + len(failed))
         batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
-        refresh_search(warehouse)
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
-        if number < len(batches):  # the last batch is published with the run's final counts
-            publish(warehouse, snapshot)
         outcomes += batch_outcomes
+        if number < len(batches) and clock.due():  # the last batch is published with the run's end
+            refresh_search(warehouse)
+            publish(warehouse, snapshot)
     summary = end_run(warehouse, run, outcomes, failures, seen=len(files), unchanged=len(todo.unchanged))
+    refresh_search(warehouse)
     publish(warehouse, snapshot)
     return summary, outcomes, failures

@@ -153,7 +153,7 @@ def test_persistent_failure_is_reported_and_the_file_is_left_for_next_run(tmp_pa
 def test_limits_refuse_a_looping_file_and_the_rest_of_the_batch_loads(tmp_path: Path) -> None:
     inbox = inbox_with(tmp_path, SEEDS)
     shutil.copy(SEEDS[0], inbox / "loop.txt")
-    looping = Execution(workers=2, time_limit_seconds=2, extractor="tests.flows.faulty:loops")
+    looping = Execution(workers=2, time_limit_seconds=5, extractor="tests.flows.faulty:loops")
     summary, outcomes, failures = run([inbox], tmp_path, looping)
     assert failures == [] and summary.loaded == 2 and summary.quarantined == 1
     [refused] = [o for o in outcomes if o.state is FileState.QUARANTINED]

@@ -54,9 +54,9 @@ def test_worker_results_equal_in_process_extraction(tmp_path: Path) -> None:
 def test_a_looping_parser_is_killed_at_the_time_limit_and_the_next_file_still_loads(tmp_path: Path) -> None:
     paths = files(tmp_path, "loop.txt", "ok.txt")
     started = time.monotonic()
-    looped, fine = run(paths, time_limit_seconds=1.0, extractor="tests.flows.faulty:loops")
-    assert time.monotonic() - started < 30
-    assert category(looped) == "time_limit" and "longer than 1 s" in looped.rejection.reason  # type: ignore[union-attr]
+    looped, fine = run(paths, time_limit_seconds=5.0, extractor="tests.flows.faulty:loops")
+    assert time.monotonic() - started < 60
+    assert category(looped) == "time_limit" and "longer than 5 s" in looped.rejection.reason  # type: ignore[union-attr]
     assert category(fine) is None and fine.document is not None  # type: ignore[union-attr]
 
 

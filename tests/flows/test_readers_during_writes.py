@@ -76,7 +76,7 @@ def test_readers_query_throughout_an_ingest_without_failures(tmp_path: Path, pre
         started = time.time()
         ingest = subprocess.run(
             [*COMMUNIQUES, "ingest", "--no-progress"],
-            env=command_env(data, prefect_server_url, batch_size="5"),
+            env=command_env(data, prefect_server_url, batch_size="5", refresh_seconds="0"),
             capture_output=True,
             text=True,
             timeout=150,

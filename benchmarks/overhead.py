@@ -1,0 +1,203 @@
+"""Overhead ratio: the full pipeline against a bare pdfplumber loop over the same PDFs, one worker.
+
+usage: .venv/bin/python benchmarks/overhead.py [--documents 120] [--rounds 2] [--goal 1.15]
+       [--profile-documents 40] [--top 15] [--no-profile] [--server | --api-url URL] [--keep DIR]
+
+Generates --documents distinct communiqués as PDF (benchmarks/corpus.py: A4, 2-4 pages each),
+then, in each of --rounds rounds (the order alternates, so drift from other load on the machine
+hits both sides):
+
+- bare loop: in this process, open each PDF with pdfplumber and call `extract_text()` on every page;
+- pipeline: `python -m communiques ingest` of the folder into a fresh data folder with
+  COMMUNIQUES_WORKERS=1 (flow, worker process, cleaning, parsing, language, GX validation,
+  DuckDB load, search index, snapshot). Timed twice: the process's wall time (start-up, imports,
+  Prefect's ephemeral API start, about 10 s, included) and the flow run's duration as Prefect
+  recorded it (those one-time costs left out).
+
+Prints both ratios per round and their medians, where the flow run's time went (wall time per
+kind of Prefect task), then profiles the extraction path in this process: `process_file` against
+the bare loop on the first --profile-documents PDFs, unprofiled and under cProfile, with the time
+of each extractor stage and the top --top functions by cumulative time.
+
+The goal (pipeline <= --goal x bare loop) is judged on the flow-run ratio: the one-time start-up
+does not grow with the corpus. Exit status 0 on PASS, 1 on FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pdfplumber
+from common import (
+    add_common_arguments,
+    flow_record,
+    load_average,
+    prefect_api,
+    run_ingest,
+    stage_table,
+    verdict,
+    workspace,
+)
+from corpus import generate
+
+# (file suffix, function): extractor stages read from the profile of `process_file`
+STAGES = (
+    ("read the file", "extractors/sources.py", "read_source"),
+    ("read_pdf (all PDF work)", "extractors/pdf.py", "read_pdf"),
+    ("  pdfplumber.open", "pdfplumber/pdf.py", "open"),
+    ("  page.extract_words (parses the page)", "pdfplumber/page.py", "extract_words"),
+    ("  page.extract_text (second pass)", "pdfplumber/page.py", "extract_text"),
+    ("  image cover", "extractors/pdf.py", "_image_cover"),
+    ("  OCR check (render_pages)", "extractors/scans.py", "render_pages"),
+    ("  layout: page_texts", "extractors/layout.py", "page_texts"),
+    ("clean: segment", "extractors/cleaning.py", "segment"),
+    ("parse (structure)", "extractors/structure.py", "parse"),
+    ("number_paragraphs", "extractors/document.py", "number_paragraphs"),
+    ("detect_language (doc + paragraphs)", "extractors/language.py", "detect_language"),
+    ("content_hash", "extractors/document.py", "content_hash"),
+)
+
+
+def bare_loop(paths: Sequence[Path]) -> int:
+    """Open each PDF with pdfplumber and extract the text of every page; the number of pages."""
+    pages = 0
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+    return pages
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def profiled(work: Callable[[], object]) -> pstats.Stats:
+    profile = cProfile.Profile()
+    profile.runcall(work)
+    return pstats.Stats(profile)
+
+
+def cumulative(stats: pstats.Stats, suffix: str, function: str) -> float:
+    """Cumulative seconds of the function(s) `function` defined in a file ending with `suffix`."""
+    table = stats.stats
+    return sum(row[3] for (file, _, name), row in table.items() if name == function and file.endswith(suffix))
+
+
+def top(stats: pstats.Stats, count: int) -> str:
+    out = io.StringIO()
+    stats.stream = out
+    stats.sort_stats("cumulative").print_stats(count)
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
+    return "\n".join(line for line in lines[start:] if line.strip())
+
+
+def profile_extraction(paths: list[Path], count: int, listed: int) -> None:
+    """`process_file` against the bare loop in this process: unprofiled, then under cProfile."""
+    from extractors.document import process_file
+    from extractors.sources import discover
+
+    sample = paths[:count]
+    sources = discover(sample)
+    process_file(sources[0])  # imports, langdetect profiles, pdfplumber warm
+    bare_loop(sample[:1])
+    bare = timed(lambda: bare_loop(sample))
+    extraction = timed(lambda: [process_file(s) for s in sources])
+    print(f"\nextraction path in this process, {len(sample)} PDFs ({load_average()}):")
+    print(f"  bare loop {bare:.2f} s, process_file {extraction:.2f} s: {extraction / bare:.2f} x bare")
+    bare_stats = profiled(lambda: bare_loop(sample))
+    stats = profiled(lambda: [process_file(s) for s in sources])
+    total = cumulative(stats, "extractors/document.py", "process_file")
+    bare_total = cumulative(bare_stats, "pdfplumber/page.py", "extract_text") + cumulative(
+        bare_stats, "pdfplumber/pdf.py", "open"
+    )
+    ratio = total / bare_total
+    print(f"\nunder cProfile: process_file {total:.2f} s, bare loop {bare_total:.2f} s ({ratio:.2f} x)")
+    print(f"  {'stage of process_file':<40} {'cum s':>8} {'share':>6}")
+    for label, suffix, function in STAGES:
+        seconds = cumulative(stats, suffix, function)
+        print(f"  {label:<40} {seconds:>8.2f} {seconds / total:>6.1%}")
+    print(f"  {'bare loop (open + extract_text)':<40} {bare_total:>8.2f} {bare_total / total:>6.1%}")
+    print(f"\ntop {listed} by cumulative time, process_file:")
+    print(top(stats, listed))
+    print(f"\ntop {listed} by cumulative time, bare loop:")
+    print(top(bare_stats, listed))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=120, help="PDFs in the corpus (default 120)")
+    parser.add_argument("--rounds", type=int, default=2, help="bare/pipeline rounds, order alternating")
+    parser.add_argument("--goal", type=float, default=1.15, help="pipeline/bare goal (default 1.15)")
+    parser.add_argument("--profile-documents", type=int, default=40, help="PDFs to profile (default 40)")
+    parser.add_argument("--top", type=int, default=15, help="functions listed from each profile")
+    parser.add_argument("--no-profile", action="store_true", help="skip the profile of the extraction path")
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    with workspace(args.keep, "communiques-overhead-") as work:
+        paths = generate(args.documents, work / "corpus", pdf_share=1.0)
+        print(f"corpus: {len(paths)} PDFs in {work / 'corpus'}; {load_average()}")
+        with prefect_api(args.api_url, args.server, work) as api_url:
+            rounds = measure(args, work, paths, api_url)
+        if not args.no_profile:
+            profile_extraction(paths, args.profile_documents, args.top)
+    flow_ratio = statistics.median(r[2] / r[0] for r in rounds)
+    wall_ratio = statistics.median(r[1] / r[0] for r in rounds)
+    passed = flow_ratio <= args.goal
+    print(
+        f"\noverhead: pipeline {flow_ratio:.2f} x bare loop (flow run; {wall_ratio:.2f} x with process and "
+        f"Prefect start-up), {args.documents} PDFs, 1 worker, median of {len(rounds)} "
+        f"(goal <= {args.goal:g} x) {verdict(passed)}"
+    )
+    return 0 if passed else 1
+
+
+def measure(
+    args: argparse.Namespace, work: Path, paths: list[Path], api_url: str | None
+) -> list[tuple[float, float, float]]:
+    """(bare s, pipeline wall s, flow run s) per round; prints each and the last run's stages."""
+    bare_loop(paths[:1])  # import and warm pdfplumber: the pipeline's workers have it imported too
+    rounds: list[tuple[float, float, float]] = []
+    print(f"\n{'round':>5} {'bare s':>8} {'wall s':>8} {'flow s':>8} {'wall/bare':>9} {'flow/bare':>9}  load")
+    record = None
+    for number in range(1, args.rounds + 1):
+        bare = pipeline = None
+        for step in ("bare", "pipeline") if number % 2 else ("pipeline", "bare"):
+            if step == "bare":
+                bare = timed(lambda: bare_loop(paths))
+                continue
+            pipeline = run_ingest(
+                [work / "corpus"], work / f"data-{number}", api_url=api_url, sample_memory=False, workers=1
+            )
+            pipeline.require(loaded=len(paths), failed=0)
+            record = flow_record(pipeline)
+        assert bare is not None and pipeline is not None
+        flow = record.seconds if record else float("nan")
+        rounds.append((bare, pipeline.wall, flow))
+        print(
+            f"{number:>5} {bare:>8.2f} {pipeline.wall:>8.2f} {flow:>8.2f} {pipeline.wall / bare:>9.2f} "
+            f"{flow / bare:>9.2f}  {load_average()}"
+        )
+    per_doc = statistics.median(r[2] for r in rounds) / len(paths)
+    bare_doc = statistics.median(r[0] for r in rounds) / len(paths)
+    print(f"per document: bare {bare_doc * 1000:.0f} ms, pipeline flow {per_doc * 1000:.0f} ms")
+    if record is not None:
+        print(f"\nwhere the last flow run's {record.seconds:.1f} s went (1 worker):")
+        print(stage_table(record))
+    return rounds
+
+
+if __name__ == "__main__":
+    sys.exit(main())
