@@ -80,6 +80,7 @@ class Settings(BaseSettings):
         default=None, description="PREFECT_HOME when none is set (default data/prefect)"
     )
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
+    max_pages: int = Field(default=2000, gt=0, description="PDFs with more pages are refused")
     ocr_languages: tuple[str, ...] = Field(
         default=("eng", "rus", "chi_sim"), min_length=1, description="Tesseract models for scanned pages"
     )
@@ -159,7 +160,10 @@ class Settings(BaseSettings):
     def extract_options(self) -> ExtractOptions:
         """The per-file limits and OCR settings handed to the extractors."""
         return ExtractOptions(
-            max_file_bytes=self.max_file_bytes, ocr_languages=self.ocr_languages, ocr_dpi=self.ocr_dpi
+            max_file_bytes=self.max_file_bytes,
+            ocr_languages=self.ocr_languages,
+            ocr_dpi=self.ocr_dpi,
+            max_pages=self.max_pages,
         )
 
     @classmethod

@@ -42,7 +42,9 @@ def read_document(data: bytes, source_file: str, options: ExtractOptions = DEFAU
     """Pick the reader by file suffix (sniffing the bytes when there is none)."""
     suffix = PurePath(source_file).suffix.lower()
     if suffix == ".pdf" or (not suffix and data.startswith(b"%PDF")):
-        return read_pdf(data, ocr_languages=options.ocr_languages, ocr_dpi=options.ocr_dpi)
+        return read_pdf(
+            data, ocr_languages=options.ocr_languages, ocr_dpi=options.ocr_dpi, max_pages=options.max_pages
+        )
     if suffix in MARKDOWN_SUFFIXES:
         return read_text(data, markdown=True)
     if suffix in TEXT_SUFFIXES or not suffix:

@@ -35,7 +35,7 @@ from extractors.layout import PageWords, Word, page_texts
 from extractors.ocr import DEFAULT_LANGUAGES, DEFAULT_TIMEOUT, OcrUnavailable, is_blank, missing_ocr, ocr_page
 from extractors.scans import render_pages, scanned_page
 from extractors.textlayer import looks_like_garbage
-from schemas.errors import EmptyDocument, UnreadableFile
+from schemas.errors import EmptyDocument, TerminalError, UnreadableFile
 from schemas.records import RawDocument
 
 _HEADER_WINDOW = 1024  # the PDF header may follow a little junk, as readers allow
@@ -103,11 +103,34 @@ def _image_cover(page: pdfplumber.page.Page) -> float:
     return min(covered / area, 1.0)
 
 
-def _extract(data: bytes) -> list[_Page]:
+class TooManyPages(TerminalError):
+    """The PDF has more pages than the configured limit."""
+
+    category = "too_many_pages"
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether an exception is, or wraps, a MemoryError (in its arguments, cause or context)."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        pending += [*current.args, current.__cause__, current.__context__]
+    return False
+
+
+def _extract(data: bytes, max_pages: int) -> list[_Page]:
     """Words, plain text and image cover of every page; pdfminer errors become `UnreadableFile`."""
     pages: list[_Page] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > max_pages:
+                raise TooManyPages(f"PDF has {len(pdf.pages):,} pages, over the {max_pages:,}-page limit")
             for page in pdf.pages:
                 try:
                     words = PageWords(
@@ -116,9 +139,11 @@ def _extract(data: bytes) -> list[_Page]:
                     pages.append(_Page(words, page.extract_text() or "", _image_cover(page)))
                 finally:
                     page.close()
-    except MemoryError:
+    except (MemoryError, TooManyPages):
         raise
     except Exception as error:  # pdfminer raises many unrelated types on bad input
+        if _out_of_memory(error):  # pdfplumber wraps it: the worker's memory limit must still see it
+            raise MemoryError(str(error)) from error
         raise UnreadableFile(_reason(error)) from error
     return pages
 
@@ -143,6 +168,7 @@ def read_pdf(
     ocr_languages: Sequence[str] = DEFAULT_LANGUAGES,
     ocr_dpi: int = 300,
     ocr_timeout: float = DEFAULT_TIMEOUT,
+    max_pages: int = 2000,
 ) -> RawDocument:
     """Read a PDF into a `RawDocument`, one text per page, OCR'ing the pages that need it.
 
@@ -155,13 +181,13 @@ def read_pdf(
     Raises `EmptyDocument` for empty bytes or a PDF without any text even after OCR,
     `OcrUnavailable` when a page needs OCR and Tesseract or a model is not installed, and
     `UnreadableFile` when the bytes are not a PDF, it is corrupt or truncated, or OCR of a
-    page fails or takes longer than `ocr_timeout` seconds.
+    page fails or takes longer than `ocr_timeout` seconds, and `TooManyPages` past `max_pages`.
     """
     if not data.strip():
         raise EmptyDocument("empty file: no bytes to read")
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise UnreadableFile("not a PDF: file does not start with %PDF")
-    pages = _extract(data)
+    pages = _extract(data, max_pages)
     if not pages:
         raise EmptyDocument("PDF has no pages")
     plain = [page.plain for page in pages]

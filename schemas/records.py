@@ -284,6 +284,7 @@ class ExtractOptions(_Record):
         default=("eng", "rus", "chi_sim"), description="Tesseract language models for scanned pages"
     )
     ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are rendered at")
+    max_pages: int = Field(default=2000, gt=0, description="PDFs with more pages are refused")
 
 
 class SourceFile(_Record):

@@ -17,7 +17,7 @@ import pytest
 from extractors.cleaning import segment
 from extractors.furniture import Candidate, furniture, is_page_number
 from extractors.layout import Word, gutters, reading_order, rows
-from extractors.pdf import read_pdf
+from extractors.pdf import TooManyPages, read_pdf
 from schemas.errors import EmptyDocument, UnreadableFile
 from schemas.records import CleanDocument, RawDocument
 from tests.tools.golden import check_clean_golden
@@ -301,3 +301,15 @@ def test_gutter_found_between_two_columns_and_titles_read_first() -> None:
 
 def test_no_gutter_in_single_column_text() -> None:
     assert gutters(rows(_column_words(72, 30, width=450))) == []
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_it_is_read() -> None:
+    data = _rendered("sco_heads_of_state_declaration_2003-05-29")
+    pages = len(read_pdf(data).pages)
+    assert pages > 1
+    with pytest.raises(
+        TooManyPages, match=f"PDF has {pages} pages, over the {pages - 1}-page limit"
+    ) as refused:
+        read_pdf(data, max_pages=pages - 1)
+    assert refused.value.category == "too_many_pages"
+    assert len(read_pdf(data, max_pages=pages).pages) == pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,35 @@ def test_two_workers_extract_at_the_same_time(tmp_path: Path) -> None:
     assert len(pids) == 2
     (start_a, end_a), (start_b, end_b) = spans
     assert start_a < end_b and start_b < end_a  # the two extractions overlapped
+
+
+def bomb_pdf(path: Path, expanded_mb: int) -> Path:
+    """A one-page PDF whose content stream inflates from a few kilobytes to `expanded_mb` megabytes."""
+    squeeze = zlib.compressobj(9)
+    block = b" " * (1024 * 1024)
+    stream = b"".join(squeeze.compress(block) for _ in range(expanded_mb)) + squeeze.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body, offsets = b"%PDF-1.7\n", []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(body)
+    return path
+
+
+def test_a_decompression_bomb_is_refused_at_the_memory_limit(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bomb = bomb_pdf(inbox / "bomb.pdf", expanded_mb=1536)
+    assert bomb.stat().st_size < 4 * 1024 * 1024
+    [result] = run([bomb], memory_limit_mb=768)
+    assert category(result) == "memory_limit"
