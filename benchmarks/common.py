@@ -74,11 +74,29 @@ class TreePeak:
     other: float = 0.0
     processes: int = 0
     samples: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds (user + system) per kind
+    machine_cpu: float = 0.0  # CPU seconds the whole machine was busy meanwhile (all processes)
+    seconds: float = 0.0  # how long it was sampled
+    # (time.time(), CPU seconds so far per kind, machine busy CPU seconds since boot) at each sample
+    series: list[tuple[float, dict[str, float], float]] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         return (
             f"peak RSS {self.total:.0f} MiB (main {self.main:.0f}, workers {self.workers:.0f}, "
             f"other {self.other:.0f}; {self.processes} processes)"
+        )
+
+    @property
+    def outside(self) -> float:
+        """CPU seconds used by processes outside the tree meanwhile (other work on the machine)."""
+        return max(0.0, self.machine_cpu - sum(self.cpu.values()))
+
+    def cpu_line(self) -> str:
+        """CPU seconds of each kind of process, and of everything else running on the machine."""
+        kinds = ", ".join(f"{kind} {self.cpu.get(kind, 0.0):.1f}" for kind in ("main", "workers", "other"))
+        capacity = self.seconds * (os.cpu_count() or 1)
+        return (
+            f"CPU s: {kinds}; processes outside the tree {self.outside:.1f} of the {capacity:.0f} available"
         )
 
 
@@ -90,11 +108,14 @@ class TreeSampler:
         self.interval = interval
         self.peak = TreePeak()
         self.kinds: dict[int, str] = {pid: "main"}
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _kind(self, process: psutil.Process) -> str:
-        if process.pid not in self.kinds:
+        # "other" is looked at again each time: a child seen between fork and exec still shows
+        # its parent's command line
+        if self.kinds.get(process.pid, "other") == "other":
             try:
                 command = " ".join(process.cmdline())
             except psutil.Error:
@@ -111,7 +132,10 @@ class TreeSampler:
         sums = {"main": 0.0, "workers": 0.0, "other": 0.0}
         for process in processes:
             try:
-                sums[self._kind(process)] += process.memory_info().rss / _MB
+                with process.oneshot():
+                    sums[self._kind(process)] += process.memory_info().rss / _MB
+                    times = process.cpu_times()
+                    self.cpu[process.pid] = times.user + times.system
             except psutil.Error:
                 continue
         peak = self.peak
@@ -119,6 +143,10 @@ class TreeSampler:
         peak.main, peak.workers = max(peak.main, sums["main"]), max(peak.workers, sums["workers"])
         peak.other = max(peak.other, sums["other"])
         peak.processes, peak.samples = len(self.kinds), peak.samples + 1
+        peak.cpu = {}
+        for pid, seconds in self.cpu.items():
+            peak.cpu[self.kinds[pid]] = peak.cpu.get(self.kinds[pid], 0.0) + seconds
+        peak.series.append((time.time(), dict(peak.cpu), _busy()))
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -126,12 +154,46 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
+        self._began = (time.perf_counter(), _busy())
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.peak.seconds = time.perf_counter() - self._began[0]
+        self.peak.machine_cpu = _busy() - self._began[1]
+
+
+def cores_between(peak: TreePeak, start: dt.datetime, end: dt.datetime) -> dict[str, float] | None:
+    """Cores each kind of process kept busy on average between two naive-UTC times, and "outside":
+    the rest of the machine. None when fewer than two samples fall in between."""
+    begin, finish = (t.replace(tzinfo=dt.UTC).timestamp() for t in (start, end))
+    inside = [sample for sample in peak.series if begin <= sample[0] <= finish]
+    if len(inside) < 2:
+        return None
+    (t0, cpu0, busy0), (t1, cpu1, busy1) = inside[0], inside[-1]
+    elapsed = t1 - t0
+    cores = {
+        kind: (cpu1.get(kind, 0.0) - cpu0.get(kind, 0.0)) / elapsed for kind in ("main", "workers", "other")
+    }
+    cores["outside"] = max(0.0, (busy1 - busy0) / elapsed - sum(cores.values()))
+    return cores
+
+
+def cores_line(cores: dict[str, float] | None) -> str:
+    """ "main 0.05, workers 1.80, other 0.10, outside 0.05 cores" (or a note when unknown)."""
+    if cores is None:
+        return "(too short to sample)"
+    return ", ".join(f"{kind} {value:.2f}" for kind, value in cores.items()) + " cores"
+
+
+def _busy() -> float:
+    """CPU seconds the machine has been busy since boot, all cores together."""
+    times = psutil.cpu_times()
+    return float(
+        sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
+    )
 
 
 @dataclass
@@ -352,6 +414,14 @@ def stage_table(record: FlowRecord, indent: str = "  ") -> str:
     lines.append(f"{indent}{'(between tasks)':<22} {'':>5} {between:>8.2f} {between / record.seconds:>6.1%}")
     lines.append(f"{indent}{'flow run':<22} {'':>5} {record.seconds:>8.2f} {1:>6.1%}")
     return "\n".join(lines)
+
+
+def window(record: FlowRecord, kind: str) -> tuple[dt.datetime, dt.datetime] | None:
+    """From the first start to the last end of one kind of task in a flow run (None if none ran)."""
+    spans = [s for s in record.tasks if s.kind == kind]
+    if not spans:
+        return None
+    return min(s.start for s in spans), max(s.end for s in spans)
 
 
 def stage_seconds(record: FlowRecord, kind: str) -> float:

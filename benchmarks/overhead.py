@@ -1,6 +1,6 @@
 """Overhead ratio: the full pipeline against a bare pdfplumber loop over the same PDFs, one worker.
 
-usage: .venv/bin/python benchmarks/overhead.py [--documents 120] [--rounds 2] [--goal 1.15]
+usage: .venv/bin/python benchmarks/overhead.py [--documents 120] [--rounds 3] [--goal 1.15]
        [--profile-documents 40] [--top 15] [--no-profile] [--server | --api-url URL] [--keep DIR]
 
 Generates --documents distinct communiqués as PDF (benchmarks/corpus.py: A4, 2-4 pages each),
@@ -13,6 +13,10 @@ hits both sides):
   DuckDB load, search index, snapshot). Timed twice: the process's wall time (start-up, imports,
   Prefect's ephemeral API start, about 10 s, included) and the flow run's duration as Prefect
   recorded it (those one-time costs left out).
+
+Also shown per round: the wall time of the extraction tasks, and the CPU seconds of the bare loop
+and of the pipeline's extraction worker, steadier than wall times when other work shares the
+machine (check the load average printed with each round).
 
 Prints both ratios per round and their medians, where the flow run's time went (wall time per
 kind of Prefect task), then profiles the extraction path in this process: `process_file` against
@@ -33,22 +37,28 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 from common import (
     add_common_arguments,
+    cores_between,
+    cores_line,
     flow_record,
     load_average,
     prefect_api,
     run_ingest,
+    stage_seconds,
     stage_table,
     verdict,
+    window,
     workspace,
 )
 from corpus import generate
 
-# (file suffix, function): extractor stages read from the profile of `process_file`
+# (label, file suffix, function): extractor stages read from the profile of `process_file`; indented
+# rows are part of the row above, and number_paragraphs includes the paragraphs' detect_language
 STAGES = (
     ("read the file", "extractors/sources.py", "read_source"),
     ("read_pdf (all PDF work)", "extractors/pdf.py", "read_pdf"),
@@ -60,8 +70,8 @@ STAGES = (
     ("  layout: page_texts", "extractors/layout.py", "page_texts"),
     ("clean: segment", "extractors/cleaning.py", "segment"),
     ("parse (structure)", "extractors/structure.py", "parse"),
-    ("number_paragraphs", "extractors/document.py", "number_paragraphs"),
-    ("detect_language (doc + paragraphs)", "extractors/language.py", "detect_language"),
+    ("number_paragraphs (with its languages)", "extractors/document.py", "number_paragraphs"),
+    ("detect_language (document + paragraphs)", "extractors/language.py", "detect_language"),
     ("content_hash", "extractors/document.py", "content_hash"),
 )
 
@@ -139,7 +149,7 @@ def profile_extraction(paths: list[Path], count: int, listed: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=120, help="PDFs in the corpus (default 120)")
-    parser.add_argument("--rounds", type=int, default=2, help="bare/pipeline rounds, order alternating")
+    parser.add_argument("--rounds", type=int, default=3, help="bare/pipeline rounds, order alternating (3)")
     parser.add_argument("--goal", type=float, default=1.15, help="pipeline/bare goal (default 1.15)")
     parser.add_argument("--profile-documents", type=int, default=40, help="PDFs to profile (default 40)")
     parser.add_argument("--top", type=int, default=15, help="functions listed from each profile")
@@ -153,8 +163,8 @@ def main() -> int:
             rounds = measure(args, work, paths, api_url)
         if not args.no_profile:
             profile_extraction(paths, args.profile_documents, args.top)
-    flow_ratio = statistics.median(r[2] / r[0] for r in rounds)
-    wall_ratio = statistics.median(r[1] / r[0] for r in rounds)
+    flow_ratio = statistics.median(r.flow / r.bare for r in rounds)
+    wall_ratio = statistics.median(r.wall / r.bare for r in rounds)
     passed = flow_ratio <= args.goal
     print(
         f"\noverhead: pipeline {flow_ratio:.2f} x bare loop (flow run; {wall_ratio:.2f} x with process and "
@@ -164,38 +174,71 @@ def main() -> int:
     return 0 if passed else 1
 
 
-def measure(
-    args: argparse.Namespace, work: Path, paths: list[Path], api_url: str | None
-) -> list[tuple[float, float, float]]:
-    """(bare s, pipeline wall s, flow run s) per round; prints each and the last run's stages."""
+@dataclass
+class Round:
+    """One bare loop and one pipeline run on the same PDFs."""
+
+    bare: float  # wall seconds of the bare loop
+    bare_cpu: float  # its CPU seconds (this process)
+    wall: float  # wall seconds of the ingest process
+    flow: float  # the flow run's seconds (Prefect's record)
+    extract: float  # wall seconds of its extraction tasks
+    worker_cpu: float  # CPU seconds of its extraction worker
+
+
+def measure(args: argparse.Namespace, work: Path, paths: list[Path], api_url: str | None) -> list[Round]:
+    """Bare loop and pipeline per round, order alternating; prints each round and the last run's stages."""
     bare_loop(paths[:1])  # import and warm pdfplumber: the pipeline's workers have it imported too
-    rounds: list[tuple[float, float, float]] = []
-    print(f"\n{'round':>5} {'bare s':>8} {'wall s':>8} {'flow s':>8} {'wall/bare':>9} {'flow/bare':>9}  load")
-    record = None
+    rounds: list[Round] = []
+    print(
+        f"\n{'round':>5} {'bare s':>7} {'wall s':>7} {'flow s':>7} {'extract s':>9} {'wall/bare':>9} "
+        f"{'flow/bare':>9} {'bare CPU s':>10} {'worker CPU s':>12}  load"
+    )
+    record = pipeline = None
     for number in range(1, args.rounds + 1):
-        bare = pipeline = None
+        bare = bare_cpu = 0.0
         for step in ("bare", "pipeline") if number % 2 else ("pipeline", "bare"):
             if step == "bare":
+                cpu = time.process_time()
                 bare = timed(lambda: bare_loop(paths))
+                bare_cpu = time.process_time() - cpu
                 continue
-            pipeline = run_ingest(
-                [work / "corpus"], work / f"data-{number}", api_url=api_url, sample_memory=False, workers=1
-            )
+            pipeline = run_ingest([work / "corpus"], work / f"data-{number}", api_url=api_url, workers=1)
             pipeline.require(loaded=len(paths), failed=0)
             record = flow_record(pipeline)
-        assert bare is not None and pipeline is not None
-        flow = record.seconds if record else float("nan")
-        rounds.append((bare, pipeline.wall, flow))
-        print(
-            f"{number:>5} {bare:>8.2f} {pipeline.wall:>8.2f} {flow:>8.2f} {pipeline.wall / bare:>9.2f} "
-            f"{flow / bare:>9.2f}  {load_average()}"
+            if record is None:
+                raise SystemExit(f"no Prefect record of the flow run in {pipeline.data_dir}")
+        assert record is not None and pipeline is not None and pipeline.peak is not None
+        got = Round(
+            bare,
+            bare_cpu,
+            pipeline.wall,
+            record.seconds,
+            stage_seconds(record, "extract-files"),
+            pipeline.peak.cpu.get("workers", 0.0),
         )
-    per_doc = statistics.median(r[2] for r in rounds) / len(paths)
-    bare_doc = statistics.median(r[0] for r in rounds) / len(paths)
-    print(f"per document: bare {bare_doc * 1000:.0f} ms, pipeline flow {per_doc * 1000:.0f} ms")
-    if record is not None:
+        rounds.append(got)
+        print(
+            f"{number:>5} {got.bare:>7.2f} {got.wall:>7.2f} {got.flow:>7.2f} {got.extract:>9.2f} "
+            f"{got.wall / got.bare:>9.2f} {got.flow / got.bare:>9.2f} {got.bare_cpu:>10.2f} "
+            f"{got.worker_cpu:>12.2f}  {load_average()}"
+        )
+    bare_doc = statistics.median(r.bare for r in rounds) / len(paths)
+    flow_doc = statistics.median(r.flow for r in rounds) / len(paths)
+    extract = statistics.median(r.extract / r.bare for r in rounds)
+    cpu = statistics.median(r.worker_cpu / r.bare_cpu for r in rounds)
+    print(
+        f"per document: bare loop {bare_doc * 1000:.0f} ms, pipeline flow run {flow_doc * 1000:.0f} ms; "
+        f"extraction tasks alone {extract:.2f} x bare (wall), worker CPU {cpu:.2f} x bare CPU (includes "
+        f"the worker's start-up imports, about 1 s)"
+    )
+    if record is not None and pipeline is not None and pipeline.peak is not None:
         print(f"\nwhere the last flow run's {record.seconds:.1f} s went (1 worker):")
         print(stage_table(record))
+        print(f"  whole process: {pipeline.peak.cpu_line()}; {pipeline.peak}")
+        extraction = window(record, "extract-files")
+        if extraction is not None:
+            print(f"  during extraction: {cores_line(cores_between(pipeline.peak, *extraction))}")
     return rounds
 
 

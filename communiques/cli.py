@@ -131,16 +131,14 @@ def flow_task_runner(settings: Settings) -> Iterator[TaskRunner[Any] | None]:
     """The settings' task runner for the flow runs inside the block (None: Prefect's default).
 
     A Dask local cluster lives as long as the block; Dask is not imported for the local runner.
+    A runner that cannot start (no scheduler at dask_address...) raises a ConfigurationError.
     """
     if settings.task_runner == "local":
         yield None
         return
     from flows.runners import task_runner
 
-    with (
-        domain_errors(),
-        task_runner(settings.task_runner, settings.dask_address, settings.workers) as runner,
-    ):
+    with task_runner(settings.task_runner, settings.dask_address, settings.workers) as runner:
         yield runner
 
 
@@ -155,7 +153,6 @@ def run_flow(
 
     if runner is not None:
         ingest_flow = ingest_flow.with_options(task_runner=runner)
-
     parameters = {
         **flow_parameters(settings),
         "rules": settings.quality,
@@ -313,6 +310,10 @@ def serve(ctx: click.Context) -> None:
     settings = settings_from(ctx)
     assert settings.inbox
     url = server_api_url()
+    if settings.task_runner != "local":
+        click.echo(
+            "note: task_runner applies to `ingest` and `watch`; serve extracts on this machine", err=True
+        )
     start_flows(settings)
     from flows.deployments import ARRIVAL_DEPLOYMENT, SWEEP_DEPLOYMENT, build_deployments, serve_deployments
 

@@ -36,6 +36,8 @@ def prepare_environment(settings: Settings) -> None:
 def log_to_file(settings: Settings) -> None:
     """Send Prefect's run logs (INFO and up) to `<logs>/communiques.log`."""
     assert settings.logs is not None
+    from prefect import flow  # noqa: F401 - Prefect configures its loggers on import, dropping earlier handlers
+
     settings.logs.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(settings.logs / "communiques.log", encoding="utf-8")
     handler.setLevel(logging.INFO)
@@ -56,6 +58,10 @@ def run_until_stopped(work: Callable[[threading.Event], None], on_stop: Callable
     failure: list[BaseException] = []
 
     def target() -> None:
+        # A terminal's Ctrl-C goes to the whole process group: Prefect's API server and the
+        # extraction workers this thread starts inherit a blocked SIGINT, so they live on to
+        # finish the batch while the main thread turns the signal into a stop request.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             work(stop)
         except BaseException as exc:

@@ -26,6 +26,7 @@ import importlib
 import multiprocessing.connection
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -59,6 +60,7 @@ def load_extractor(spec: str) -> Callable[[SourceFile, ExtractOptions], BatchIte
 
 def serve(fd: int, memory_mb: int | None, extractor: str) -> None:
     """Child process: run the extractor on each (source, options) received on socket `fd`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to act on
     extract = load_extractor(extractor)
     if memory_mb is not None:
         limit = memory_mb * 1024 * 1024
@@ -82,6 +84,8 @@ def serve(fd: int, memory_mb: int | None, extractor: str) -> None:
             conn.send(reply)
         except MemoryError:
             conn.send(("memory", None))
+        except OSError:  # the parent is gone
+            return
 
 
 class Worker:
@@ -101,6 +105,7 @@ class Worker:
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": search_path},
+            start_new_session=True,  # out of the terminal's process group: Ctrl-C is the parent's
         )
         theirs.close()
         self.conn = multiprocessing.connection.Connection(ours.detach())

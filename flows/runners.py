@@ -47,7 +47,8 @@ def local_cluster_options(workers: int, api_url: str) -> dict[str, Any]:
 
     The dashboard is off (`dashboard_address=None`); the scheduler's small HTTP endpoint
     (health, metrics) that Dask starts anyway takes a free port on 127.0.0.1 instead of 8787,
-    so two clusters never clash (nor warn about it).
+    so two clusters never clash (nor warn about it). Workers run `dask_setup` below (preload)
+    and get the Prefect API in their environment.
     """
     import logging
 
@@ -60,7 +61,18 @@ def local_cluster_options(workers: int, api_url: str) -> dict[str, Any]:
         "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
         "silence_logs": logging.ERROR,
         "env": {"PREFECT_API_URL": api_url},
+        "preload": [__name__],
     }
+
+
+def dask_setup(worker: object) -> None:
+    """Worker preload: ignore SIGINT, so a Ctrl-C at the terminal (sent to the whole process group)
+    leaves stopping to the command, which finishes its batch and then closes the cluster."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def check_scheduler(address: str) -> None:
@@ -71,7 +83,8 @@ def check_scheduler(address: str) -> None:
         with Client(address, timeout=CONNECT_SECONDS, set_as_default=False):
             pass
     except (OSError, TimeoutError) as exc:
-        raise ConfigurationError(f"no Dask scheduler answers at {address} (dask_address): {exc}") from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigurationError(f"no Dask scheduler answers at {address} (dask_address): {reason}") from None
 
 
 @contextmanager

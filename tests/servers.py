@@ -103,11 +103,23 @@ def command_env(data_dir: Path, api_url: str | None, **settings: str) -> dict[st
     return env
 
 
-def start_command(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start `communiques ARGS` with stdout and stderr going to `log`."""
+def start_command(
+    args: list[str], env: dict[str, str], log: Path, own_group: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start `communiques ARGS` with stdout and stderr going to `log`.
+
+    `own_group`: in a process group of its own, like a command started from a terminal, so
+    `os.killpg` can play the terminal's Ctrl-C (which reaches every process of the group).
+    """
     handle = log.open("wb")
     try:
-        return subprocess.Popen([*COMMUNIQUES, *args], env=env, stdout=handle, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [*COMMUNIQUES, *args],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_group,
+        )
     finally:
         handle.close()  # the child keeps its own descriptor
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -118,3 +119,29 @@ def test_stop_during_a_batch_completes_it_or_leaves_no_trace(tmp_path: Path, pre
         stop(watcher)
     assert len(documents(data)) == 5
     assert all(state == "loaded" for _, state in ledger(data)) and len(ledger(data)) == 5
+
+
+def test_ctrl_c_at_a_terminal_lets_the_batch_in_flight_finish(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: Prefect's ephemeral API and the extraction workers too."""
+    data = tmp_path / "data"
+    inbox = data / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "warm.txt").write_text(variant(10), encoding="utf-8")
+    log = tmp_path / "watch.log"
+    env = command_env(data, None, watch__settle_seconds="0.5", watch__poll_seconds="0.1")
+    watcher = start_command(["watch"], env, log, own_group=True)
+    runs_begun = lambda: (data / "logs" / "communiques.log").read_text().count("Beginning flow run")  # noqa: E731
+    try:
+        wait_for(lambda: batches(log), 120, "the warm-up batch")
+        for number in range(11, 19):
+            (inbox / f"late-{number}.txt").write_text(variant(number), encoding="utf-8")
+        wait_for(lambda: runs_begun() >= 2, 60, "the second batch to begin")
+        os.killpg(watcher.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+        assert watcher.wait(timeout=120) == 0
+    finally:
+        stop(watcher, signal.SIGKILL)
+    output = log.read_text()
+    assert "SIGINT: finishing the current batch" in output and output.rstrip().endswith("stopped")
+    assert "Traceback" not in output, output
+    assert "batch of 8" in output and "loaded: 8" in output  # the batch in flight completed
+    assert len(documents(data)) == 9

@@ -11,8 +11,10 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from prefect.task_runners import TaskRunner
 
 from flows.ingest import ingest
 from flows.runners import task_runner
@@ -35,9 +37,9 @@ INPUTS = [
 TRACED = Execution(workers=2, extractor="tests.flows.tracing:traced")
 
 
-def run_ingest(inbox: Path, data: Path, runner: object | None = None) -> tuple:
+def run_ingest(inbox: Path, data: Path, runner: TaskRunner[Any] | None = None) -> tuple:
     """The ingest flow on `inbox` into `data/`, on `runner` (None: the flow's default)."""
-    flow = ingest if runner is None else ingest.with_options(task_runner=runner)  # type: ignore[arg-type]
+    flow = ingest if runner is None else ingest.with_options(task_runner=runner)
     return flow(
         paths=[str(inbox)],
         warehouse=str(data / "warehouse.duckdb"),
@@ -94,6 +96,7 @@ def test_dask_local_cluster_loads_the_same_records_as_the_default_runner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from distributed import Client
+    from prefect_dask import DaskTaskRunner
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -115,8 +118,8 @@ def test_dask_local_cluster_loads_the_same_records_as_the_default_runner(
     before = listeners({os.getpid()})
     started = time.monotonic()
     with task_runner("dask", None, workers=2) as runner:
-        assert runner is not None
-        with Client(runner.address, set_as_default=False) as client:  # type: ignore[attr-defined]
+        assert isinstance(runner, DaskTaskRunner) and runner.address
+        with Client(runner.address, set_as_default=False) as client:
             dask_workers = set(client.run(os.getpid).values())
         summary, outcomes, failures = run_ingest(inbox, tmp_path / "dask", runner)
         open_ports = listeners({os.getpid(), *dask_workers}) - before

@@ -22,6 +22,7 @@ from schemas.records import (
     CleanDocument,
     Communique,
     CountryMention,
+    Execution,
     ExtractOptions,
     FileFailure,
     FileOutcome,
@@ -57,7 +58,17 @@ TABLE: dict[type[BaseModel], str] = {
     RunSummary: "runs",
 }
 # Intermediate extraction types, and Span which is stored through its subclasses.
-NOT_STORED = {RawDocument, Block, CleanDocument, Structure, Span, ExtractOptions, FileFailure, SearchHit}
+NOT_STORED = {
+    RawDocument,
+    Block,
+    CleanDocument,
+    Structure,
+    Span,
+    ExtractOptions,
+    Execution,
+    FileFailure,
+    SearchHit,
+}
 # Fields whose column is not named after the field.
 COLUMN = {
     (Quality, "status"): "quality_status",
