@@ -412,6 +412,9 @@ def stage_table(record: FlowRecord, indent: str = "  ") -> str:
         lines.append(f"{indent}{kind:<22} {len(spans):>5} {seconds:>8.2f} {seconds / record.seconds:>6.1%}")
     between = record.seconds - covered(record.tasks)
     lines.append(f"{indent}{'(between tasks)':<22} {'':>5} {between:>8.2f} {between / record.seconds:>6.1%}")
+    for (before, after), (count, seconds) in sorted(gaps(record).items(), key=lambda g: -g[1][1])[:4]:
+        if seconds >= 0.05:
+            lines.append(f"{indent}  {before} -> {after}: {count} x, {seconds:.2f} s")
     lines.append(f"{indent}{'flow run':<22} {'':>5} {record.seconds:>8.2f} {1:>6.1%}")
     return "\n".join(lines)
 
@@ -422,6 +425,25 @@ def window(record: FlowRecord, kind: str) -> tuple[dt.datetime, dt.datetime] | N
     if not spans:
         return None
     return min(s.start for s in spans), max(s.end for s in spans)
+
+
+def gaps(record: FlowRecord) -> dict[tuple[str, str], tuple[int, float]]:
+    """Time with no task running, by (kind of the task that ended last, kind of the next one)."""
+    found: dict[tuple[str, str], tuple[int, float]] = {}
+
+    def add(before: str, after: str, seconds: float) -> None:
+        count, total = found.get((before, after), (0, 0.0))
+        found[(before, after)] = (count + 1, total + seconds)
+
+    reach, last = record.start, "(flow start)"
+    for span in sorted(record.tasks, key=lambda s: s.start):
+        if span.start > reach:
+            add(last, span.kind, (span.start - reach).total_seconds())
+        if span.end > reach:
+            reach, last = span.end, span.kind
+    if record.end > reach:
+        add(last, "(flow end)", (record.end - reach).total_seconds())
+    return found
 
 
 def stage_seconds(record: FlowRecord, kind: str) -> float:

@@ -9,8 +9,10 @@ text) and the real quality gate (`schemas.quality.validate`, so every document c
 results), then clones them with new ids, file hashes and content hashes up to --documents, and
 loads the clones into a fresh warehouse with `load_batch`, --batch-size documents per call (one
 transaction each, as the flow does). Only the `load_batch` calls are timed for the throughput.
-Unless --load-only, each batch is followed, as in the flow, by `refresh_search_index` and
-`publish_snapshot`, timed separately: a cost that grows with the warehouse shows there.
+Unless --load-only, each batch is followed by `refresh_search_index` and `publish_snapshot`,
+timed separately: what each costs at that warehouse size (the flow runs them at the end of a run
+and, during a long one, after a batch at most every `refresh_seconds`); both grow with the
+warehouse, not with the batch.
 
 Prints each batch (or every n-th, for many), the rows of every table at the end, and overall
 paragraph rows/s, all rows/s and documents/s.
@@ -174,7 +176,7 @@ def report(args: argparse.Namespace, batches: list[Batch], tables: list[tuple[st
     if not args.load_only:
         search, snapshot = sum(b.search for b in batches), sum(b.snapshot for b in batches)
         print(
-            f"after each batch, as in the flow: search refresh {search:.2f} s in all "
+            f"after each batch: search refresh {search:.2f} s in all "
             f"({batches[0].search:.3f} s first, {batches[-1].search:.3f} s last), snapshot {snapshot:.2f} s "
             f"({batches[0].snapshot:.3f} s first, {batches[-1].snapshot:.3f} s last)"
         )

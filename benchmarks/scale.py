@@ -13,12 +13,15 @@ command, its extraction workers and the ephemeral API server, sampled every 0.1 
 deviation from the smallest size; and the flow run's milliseconds per document in each kind of
 task, which shows a stage whose cost per document grows with the warehouse.
 
-10,000 documents take long (about 0.2-0.3 s per document on 2 cores: expect 40-60 minutes plus
-the generation); before each size the script prints an estimate from the previous one, and it
-reports how long each size took.
+10,000 documents take long (at the 56 ms per document measured for 1,000 on 2 idle cores, about
+10 minutes plus 1-2 minutes of generation; longer if a stage grows with the warehouse); before
+each size the script prints an estimate from the previous one, and it reports how long each
+size took.
 
 The goal: per-document flow-run time within +-(--time-goal) and peak memory within
-+-(--memory-goal) of the smallest size, at every size. Exit status 0 on PASS, 1 on FAIL.
++-(--memory-goal) of the smallest size, at every size (either way: at 100 documents the fixed
+per-run costs, about 4 s, weigh on the per-document time, which then falls with size; the
+marginal column separates the two). Exit status 0 on PASS, 1 on FAIL.
 """
 
 from __future__ import annotations
@@ -129,9 +132,11 @@ def main() -> int:
         with prefect_api(args.api_url, args.server, work) as api_url:
             for count in sizes_wanted:
                 if sizes:
-                    estimate = sizes[-1].wall_per_doc * count
+                    last = sizes[-1]
+                    estimate = last.cli.wall - last.record.seconds + last.flow_per_doc * count
                     print(
-                        f"\n{count} documents: about {estimate / 60:.1f} min at the last size's rate",
+                        f"\n{count} documents: about {estimate / 60:.1f} min if the flow run's time per "
+                        f"document stays that of {last.documents}",
                         flush=True,
                     )
                 started = time.perf_counter()
@@ -150,6 +155,8 @@ def main() -> int:
                     f"{record.seconds:.1f} s, {cli.peak}; {load_average()}",
                     flush=True,
                 )
+                if cli.peak is not None:
+                    print(f"  {cli.peak.cpu_line()}", flush=True)
     return report(args, sizes, time.perf_counter() - began)
 
 
@@ -157,28 +164,39 @@ def report(args: argparse.Namespace, sizes: list[Size], total: float) -> int:
     """The table, the per-stage matrix and the one-line summary."""
     base = sizes[0]
     print(
-        f"\n{'documents':>9} {'PDF':>5} {'wall s':>8} {'flow s':>8} {'wall ms/doc':>11} {'flow ms/doc':>11} "
-        f"{'dev':>7} {'peak MiB':>9} {'dev':>7} {'main':>6} {'workers':>7} {'other':>6}"
+        f"\n{'documents':>9} {'PDF':>5} {'wall s':>7} {'flow s':>7} {'wall ms/doc':>11} {'flow ms/doc':>11} "
+        f"{'dev':>7} {'marginal':>8} {'peak MiB':>8} {'dev':>7} {'main':>5} {'workers':>7} {'other':>5}"
     )
+    previous = None
     for size in sizes:
         peak = size.cli.peak
         assert peak is not None
+        marginal = "-"
+        if previous is not None:
+            extra = (size.record.seconds - previous.record.seconds) / (size.documents - previous.documents)
+            marginal = f"{extra * 1000:.1f}"
         print(
-            f"{size.documents:>9} {size.pdfs:>5} {size.cli.wall:>8.1f} {size.record.seconds:>8.1f} "
+            f"{size.documents:>9} {size.pdfs:>5} {size.cli.wall:>7.1f} {size.record.seconds:>7.1f} "
             f"{size.wall_per_doc * 1000:>11.1f} {size.flow_per_doc * 1000:>11.1f} "
-            f"{deviation(size.flow_per_doc, base.flow_per_doc):>7} {peak.total:>9.0f} "
-            f"{deviation(peak.total, base.peak):>7} {peak.main:>6.0f} {peak.workers:>7.0f} {peak.other:>6.0f}"
+            f"{deviation(size.flow_per_doc, base.flow_per_doc):>7} {marginal:>8} {peak.total:>8.0f} "
+            f"{deviation(peak.total, base.peak):>7} {peak.main:>5.0f} {peak.workers:>7.0f} {peak.other:>5.0f}"
         )
+        previous = size
+    print(
+        "(marginal: flow-run ms per document added since the previous size; a per-document time that "
+        "falls with size is fixed per-run cost being spread, one that rises is a stage growing with the "
+        "warehouse)"
+    )
     print("\nwhere the flow runs' time went, per document:")
     print(stage_matrix(sizes))
     print(f"\nwhole benchmark: {total / 60:.1f} min")
-    time_dev = max(abs(s.flow_per_doc - base.flow_per_doc) / base.flow_per_doc for s in sizes)
-    memory_dev = max(abs(s.peak - base.peak) / base.peak for s in sizes)
-    passed = time_dev <= args.time_goal and memory_dev <= args.memory_goal
+    time_dev = max(((s.flow_per_doc - base.flow_per_doc) / base.flow_per_doc for s in sizes), key=abs)
+    memory_dev = max(((s.peak - base.peak) / base.peak for s in sizes), key=abs)
+    passed = abs(time_dev) <= args.time_goal and abs(memory_dev) <= args.memory_goal
     counts = " -> ".join(str(s.documents) for s in sizes)
     print(
         f"scale: {counts} documents ({args.pdf_share:.0%} PDF): per-document time deviates up to "
-        f"{time_dev:.1%} (flow run), peak memory up to {memory_dev:.1%} from {base.documents} "
+        f"{time_dev:+.1%} (flow run), peak memory up to {memory_dev:+.1%} from {base.documents} "
         f"(goal <= {args.time_goal:.0%}, <= {args.memory_goal:.0%}) {verdict(passed)}"
     )
     return 0 if passed else 1

@@ -1,11 +1,11 @@
 """Scaling: the same corpus ingested with 1 and with 2 extraction worker processes.
 
 usage: .venv/bin/python benchmarks/scaling.py [--documents 100] [--pdf-share 1.0] [--workers 1 2]
-       [--rounds 1] [--goal 1.8] [--server | --api-url URL] [--keep DIR]
+       [--rounds 2] [--goal 1.8] [--server | --api-url URL] [--keep DIR]
 
 Generates --documents distinct communiqués (benchmarks/corpus.py; all PDF by default) and runs
 `python -m communiques ingest` on them once per worker count (COMMUNIQUES_WORKERS), each into a
-fresh data folder; with --rounds 2 or more the order alternates. For each run it prints the
+fresh data folder, in --rounds rounds whose order alternates (1, 2, then 2, 1). For each run it prints the
 process's wall time (start-up, imports and Prefect's ephemeral API start included), the flow run's
 duration as Prefect recorded it (those left out), the wall time of the extraction tasks alone and
 the peak memory of the process tree (RSS summed over the command, its workers and the ephemeral
@@ -72,7 +72,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100, help="documents in the corpus (default 100)")
     parser.add_argument("--pdf-share", type=float, default=1.0, help="share of PDFs (default 1: all)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
-    parser.add_argument("--rounds", type=int, default=1, help="runs per worker count, order alternating")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per worker count, order alternating (2)")
     parser.add_argument("--goal", type=float, default=1.8, help="speed-up goal (default 1.8)")
     add_common_arguments(parser)
     args = parser.parse_args()
