@@ -19,6 +19,7 @@ Not a benchmark itself. What each helper measures:
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import re
@@ -454,11 +455,8 @@ def stage_seconds(record: FlowRecord, kind: str) -> float:
 # --- Where the work happens -------------------------------------------------------------------------
 
 
-def add_common_arguments(parser: object) -> None:
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """--keep, --api-url and --server, which every CLI-driven benchmark takes."""
-    from argparse import ArgumentParser
-
-    assert isinstance(parser, ArgumentParser)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     parser.add_argument(
         "--api-url", help="a running Prefect server's API for the ingest runs (default: ephemeral API)"

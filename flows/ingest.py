@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -26,6 +26,7 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.states import State
+from prefect.utilities.annotations import quote
 
 from extractors.document import apply_quality
 from extractors.ocr import OcrUnavailable, missing_ocr
@@ -70,6 +71,14 @@ def batched(items: list[SourceFile], size: int) -> list[list[SourceFile]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def unwalked(items: T) -> T:
+    """A task argument Prefect passes as is instead of walking every nested field of it (`quote`).
+
+    Without it, each call with a batch of documents cost ~3.4 ms per document (20% of a run).
+    """
+    return cast(T, quote(items))
+
+
 class Every:
     """Says when `seconds` have passed since it last said so (or since it was made)."""
 
@@ -105,6 +114,8 @@ def collect(
             [r for r in results if isinstance(r, FileFailure)],
         )
 
+
+T = TypeVar("T")
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 RETRY_OPTIONS: dict[str, Any] = {"retries": 3, "retry_delay_seconds": 1, "retry_condition_fn": only_transient}
@@ -271,7 +282,8 @@ def ingest(
             items += documents
             failures += failed
             progress.advance(len(documents) + len(failed))
-        batch_outcomes = load(warehouse, run.run_id, quality_gate(items, rules))
+        checked = quality_gate(unwalked(items), rules)
+        batch_outcomes = load(warehouse, run.run_id, unwalked(checked))
         quarantine(warehouse, batch_outcomes, quarantine_dir, inbox)
         outcomes += batch_outcomes
         if number < len(batches) and clock.due():  # the last batch is published with the run's end

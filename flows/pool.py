@@ -22,6 +22,7 @@ Nothing here imports Prefect: the flow decides what runs where, this module only
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing.connection
 import os
@@ -62,6 +63,7 @@ def serve(fd: int, memory_mb: int | None, extractor: str) -> None:
     """Child process: run the extractor on each (source, options) received on socket `fd`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to act on
     extract = load_extractor(extractor)
+    gc.freeze()  # the extractors' modules and tables live as long as the process: never rescan them
     if memory_mb is not None:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

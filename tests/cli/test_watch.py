@@ -139,6 +139,8 @@ def test_ctrl_c_at_a_terminal_lets_the_batch_in_flight_finish(tmp_path: Path) ->
         os.killpg(watcher.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
         assert watcher.wait(timeout=120) == 0
     finally:
+        if watcher.poll() is None:  # the whole group: Prefect's API server must not outlive the test
+            os.killpg(watcher.pid, signal.SIGKILL)
         stop(watcher, signal.SIGKILL)
     output = log.read_text()
     assert "SIGINT: finishing the current batch" in output and output.rstrip().endswith("stopped")
