@@ -39,14 +39,10 @@ import duckdb
 import httpx
 import psutil
 
+from communiques.runtime import QUIET_ENVIRONMENT
+
 PROJECT = Path(__file__).resolve().parent.parent
-QUIET = {
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "False",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-    "PREFECT_SERVER_UI_ENABLED": "false",
-}
+QUIET = QUIET_ENVIRONMENT  # telemetry off, Prefect quiet: the CLI's own settings
 _COUNT = re.compile(r"([a-z][a-z ]*?): (\d+)")
 _MB = 1024 * 1024
 

@@ -37,15 +37,11 @@ from typing import IO
 
 import duckdb
 
+from communiques.runtime import QUIET_ENVIRONMENT
+
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((PROJECT / "tests" / "fixtures" / "seeds").glob("*.txt"))
-QUIET = {
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "False",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-    "PREFECT_SERVER_UI_ENABLED": "false",
-}
+QUIET = QUIET_ENVIRONMENT  # telemetry off, Prefect quiet: the CLI's own settings
 POLL = 0.05
 WORDS = ("trade", "energy", "transport", "culture", "health", "science", "tourism", "water", "customs")
 

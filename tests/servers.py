@@ -18,13 +18,9 @@ from typing import Any
 
 import httpx
 
-QUIET = {
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "False",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-    "PREFECT_SERVER_UI_ENABLED": "false",
-}
+from communiques.runtime import QUIET_ENVIRONMENT
+
+QUIET = QUIET_ENVIRONMENT  # telemetry off, Prefect quiet: the CLI's own settings
 COMMUNIQUES = [sys.executable, "-m", "communiques"]
 
 
