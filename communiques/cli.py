@@ -150,9 +150,12 @@ def run_flow(
     `runner`: the task runner chunk tasks are submitted to (from `flow_task_runner`; None: threads here).
     """
     from flows.ingest import ingest as ingest_flow
+    from flows.pool import launch_workers
 
     if runner is not None:
         ingest_flow = ingest_flow.with_options(task_runner=runner)
+    else:
+        launch_workers(settings.execution())  # they import while Prefect's API starts
     parameters = {
         **flow_parameters(settings),
         "rules": settings.quality,

@@ -17,7 +17,7 @@ import pytest
 from extractors.cleaning import segment
 from extractors.furniture import Candidate, furniture, is_page_number
 from extractors.layout import Word, gutters, reading_order, rows
-from extractors.pdf import TooManyPages, read_pdf
+from extractors.pdf import WORD_OPTIONS, TooManyPages, read_pdf
 from schemas.errors import EmptyDocument, UnreadableFile
 from schemas.records import CleanDocument, RawDocument
 from tests.tools.golden import check_clean_golden
@@ -116,7 +116,7 @@ def test_two_column_pdf_reads_like_the_single_column_one() -> None:
 def test_raw_text_is_the_untouched_extraction() -> None:
     data = _rendered(PRESS)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        plain = "\f".join(page.extract_text() for page in pdf.pages)
+        plain = "\f".join(page.extract_text(**WORD_OPTIONS) for page in pdf.pages)
     raw = read_pdf(data)
     assert raw.source_format == "pdf"
     assert raw.raw_text == plain

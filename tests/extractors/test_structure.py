@@ -275,3 +275,11 @@ def test_sco_en_2013_09_13_site_banner_is_no_country_mention() -> None:
     assert "JPN" not in {m.country for m in found.country_mentions}
     assert "University" not in doc.text and "[Place]" not in doc.text
     assert (found.issued_date, found.issued_place) == (dt.date(2013, 9, 13), "Bishkek")
+
+
+def test_warm_up_sample_is_parsed_like_any_document() -> None:
+    from extractors import document
+
+    doc = document.build_communique(document._WARM_UP.encode(), "warm-up.txt", "warm-up")
+    assert doc.language == "en" and doc.issued_date is not None and {"KAZ", "RUS"} <= set(doc.countries)
+    document.warm_up()

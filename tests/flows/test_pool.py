@@ -12,7 +12,7 @@ import pytest
 
 from extractors.document import process_file
 from extractors.sources import discover
-from flows.pool import close_pools, extract_isolated, pool_for
+from flows.pool import close_pools, extract_isolated, launch_workers, pool_for
 from schemas.records import BatchItem, Execution, ExtractOptions, FileFailure, SourceFile
 from tests.conftest import FIXTURES
 
@@ -169,3 +169,24 @@ def test_a_decompression_bomb_is_refused_at_the_memory_limit(tmp_path: Path) -> 
     assert bomb.stat().st_size < 4 * 1024 * 1024
     [result] = run([bomb], memory_limit_mb=768)
     assert category(result) == "memory_limit"
+
+
+def test_launched_workers_warm_up_before_their_first_file_and_are_the_ones_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mark = tmp_path / "warm.txt"
+    monkeypatch.setenv("WARM_UP_MARK", str(mark))
+    execution = Execution(workers=2, extractor="tests.flows.warming:extract")
+    launch_workers(execution)
+    pool = pool_for(execution)
+    launched = sorted(w.process.pid for w in pool.all if w.process is not None)
+    assert len(launched) == 2
+    assert run_with(files(tmp_path, "a.txt", "b.txt"), execution) and all(
+        isinstance(r, BatchItem) and r.document is not None for r in run_with(files(tmp_path, "c.txt"), execution)
+    )
+    assert sorted(w.process.pid for w in pool.all if w.process is not None) == launched  # no new ones
+    assert sorted(int(pid) for pid in mark.read_text().split()) == launched  # each warmed up once
+
+
+def run_with(paths: list[Path], execution: Execution) -> list[BatchItem | FileFailure]:
+    return list(extract_isolated(discover(paths), OPTIONS, execution))

@@ -455,3 +455,9 @@ def test_fresh_process_is_offline_and_quiet() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert json.loads(proc.stdout) == {"env": "False", "attempts": [], "statuses": ["pass", "quarantine"]}
+
+
+def test_prepare_validates_a_row_shaped_like_the_metrics_that_passes_every_check() -> None:
+    assert quality.PREPARE_ROW.keys() == document_metrics(make_doc()).keys()
+    assert quality._run_suite([dict(quality.PREPARE_ROW)], RULES) == {spec.name: set() for spec in CHECKS}
+    quality.prepare(RULES)
