@@ -89,7 +89,8 @@ def print_summary(
     """The run's counts, then each quarantined or failed file with its reason."""
     click.echo(
         f"files seen: {summary.files_seen}  loaded: {summary.loaded}  duplicates: {summary.duplicates}  "
-        f"quarantined: {summary.quarantined}  unchanged: {summary.unchanged}  failed: {summary.failed}"
+        f"quarantined: {summary.quarantined}  skipped: {summary.skipped}  unchanged: {summary.unchanged}  "
+        f"failed: {summary.failed}"
     )
     for outcome in outcomes:
         name = PurePath(outcome.source_path).name
@@ -470,6 +471,12 @@ def status(ctx: click.Context, runs: int) -> None:
     click.echo(f"paragraphs:  {report.paragraphs}")
     click.echo(f"duplicates:  {report.duplicates}")
     click.echo(f"quarantined: {report.quarantined}")
+    click.echo(f"skipped:     {report.skipped}  (by rule: temporary or hidden names, symbolic links...)")
+    click.echo(f"superseded:  {report.superseded}  (documents replaced by a newer version of their file)")
+    click.echo(
+        f"files:       {report.files + report.skipped} paths = {report.loaded} loaded + {report.duplicates} "
+        f"duplicates + {report.quarantined} quarantined + {report.skipped} skipped"
+    )
     if not report.runs:
         click.echo("no runs yet")
         return
@@ -478,7 +485,7 @@ def status(ctx: click.Context, runs: int) -> None:
         click.echo(
             f"  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.status:<9} seen {run.files_seen}  "
             f"loaded {run.loaded}  duplicates {run.duplicates}  quarantined {run.quarantined}  "
-            f"unchanged {run.unchanged}  failed {run.failed}  ({run.run_id})"
+            f"skipped {run.skipped}  unchanged {run.unchanged}  failed {run.failed}  ({run.run_id})"
         )
 
 

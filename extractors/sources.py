@@ -1,21 +1,28 @@
 """Finding and reading source files: the only place the extractors touch the file system.
 
-`discover` walks the given files and folders and hashes each file in streaming fashion;
+`survey` walks the given files and folders, hashes each regular file in streaming fashion and
+says which paths it left alone by rule, and why (`SkippedFile`): temporary names (`*.part`,
+`*.tmp`, `*.crdownload`...), hidden names (`.x`), office lock files (`~$x`), quarantine
+sidecars, symbolic links (never followed: a link may point anywhere) and anything that is not a
+regular file (a FIFO would block a reader forever). `discover` is its list of files.
 `read_source` reads one file's bytes with a size limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.errors import TerminalError, TransientError, UnreadableFile
-from schemas.records import SourceFile
+from schemas.records import SIDECAR_SUFFIX, SkippedFile, SourceFile
 
 CHUNK = 1024 * 1024
-IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".reason.txt")
+TEMPORARY_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
 
 class FileTooLarge(TerminalError):
@@ -24,10 +31,23 @@ class FileTooLarge(TerminalError):
     category = "too_large"
 
 
+def ignored_rule(path: Path) -> tuple[str, str] | None:
+    """(rule, detail) when a name is one discovery leaves alone in folders, else None."""
+    name = path.name
+    if name.lower().endswith(SIDECAR_SUFFIX):
+        return "sidecar", "a quarantine reason file, not a document"
+    if name.lower().endswith(TEMPORARY_SUFFIXES):
+        return "temporary_name", f"temporary name ({Path(name).suffix}): taken once renamed"
+    if name.startswith("~$"):
+        return "lock_file", "an office program's lock file"
+    if name.startswith("."):
+        return "hidden_name", "hidden file (name starts with a dot)"
+    return None
+
+
 def is_ignored(path: Path) -> bool:
     """Temporary and hidden files (`*.part`, `*.tmp`, `~$x`, dotfiles) and quarantine sidecars."""
-    name = path.name
-    return name.startswith((".", "~$")) or name.lower().endswith(IGNORED_SUFFIXES)
+    return ignored_rule(path) is not None
 
 
 def file_hash(path: Path) -> str:
@@ -39,43 +59,82 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _walk(paths: Iterable[Path]) -> Iterator[Path]:
+def _kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device")):
+        if test(mode):
+            return kind
+    return "block device" if stat.S_ISBLK(mode) else "special file"
+
+
+def _left_alone(path: Path, explicit: bool) -> SkippedFile | None:
+    """Why discovery does not read this path (lstat: a symbolic link is never followed), or None."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        target = os.readlink(path)
+        return SkippedFile(path=str(path), rule="symlink", detail=f"symbolic link to {target}: not followed")
+    if stat.S_ISDIR(mode):
+        return None
+    if not stat.S_ISREG(mode):
+        return SkippedFile(path=str(path), rule="not_regular_file", detail=f"not a regular file ({_kind(mode)})")
+    rule = None if explicit else ignored_rule(path)
+    return None if rule is None else SkippedFile(path=str(path), rule=rule[0], detail=rule[1])
+
+
+def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Every path under the given ones (folders walked sorted, links not followed), with whether
+    it was named explicitly."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-        elif path.is_file():
-            yield path
-        else:
+        if not os.path.lexists(path):
             raise FileNotFoundError(f"no such file or folder: {path}")
+        if path.is_dir() and not path.is_symlink():
+            yield from ((p, False) for p in sorted(path.rglob("*")) if not p.is_dir() or p.is_symlink())
+        else:
+            yield path, True
 
 
-def discover(paths: Iterable[Path], settle_seconds: float = 0.0) -> list[SourceFile]:
-    """Every file under the given files/folders (sorted, each once), with its hash and size.
+@dataclass
+class Survey:
+    """What discovery found: the files to consider (hashed) and the paths it left alone."""
 
-    Ignored names are skipped inside folders; a file named explicitly is always taken. With
-    `settle_seconds`, a file found in a folder and modified less than that long ago is left for
-    a later sweep: it may still be being written.
-    Raises FileNotFoundError for a path that does not exist.
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def survey(paths: Iterable[Path], settle_seconds: float = 0.0) -> Survey:
+    """Every file under the given files/folders (sorted, each once) with its hash and size, and
+    every path left alone by rule with the reason (see the module docstring).
+
+    Ignored names are skipped inside folders; a regular file named explicitly is always taken,
+    a symbolic link never. With `settle_seconds`, a file found in a folder and modified less than
+    that long ago is neither taken nor skipped: it may still be being written, a later sweep
+    decides it. Raises FileNotFoundError for a path that does not exist.
     """
     now = time.time()
-    paths = list(paths)
-    explicit = {p.absolute() for p in paths if p.is_file()}
+    found = Survey()
     seen: set[Path] = set()
-    found: list[SourceFile] = []
-    for path in _walk(paths):
+    for path, explicit in _walk(paths):
         absolute = path.absolute()
-        if absolute in seen or (absolute not in explicit and is_ignored(path)):
+        if absolute in seen:
             continue
         seen.add(absolute)
         try:
-            stat = absolute.stat()
-            if absolute not in explicit and now - stat.st_mtime < settle_seconds:
+            skipped = _left_alone(absolute, explicit)
+            if skipped is not None:
+                found.skipped.append(skipped)
+                continue
+            status = absolute.stat()
+            if not explicit and now - status.st_mtime < settle_seconds:
                 continue
             digest = file_hash(absolute)
         except FileNotFoundError:  # removed while we walked: it is simply not here any more
             continue
-        found.append(SourceFile(path=str(absolute), file_hash=digest, size_bytes=stat.st_size))
+        found.files.append(SourceFile(path=str(absolute), file_hash=digest, size_bytes=status.st_size))
     return found
+
+
+def discover(paths: Iterable[Path], settle_seconds: float = 0.0) -> list[SourceFile]:
+    """The files `survey` finds under the given files/folders (the paths it left alone dropped)."""
+    return survey(paths, settle_seconds).files
 
 
 def read_source(path: str, max_bytes: int) -> bytes:

@@ -97,7 +97,10 @@ _YAML_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.
 
 
 def _yaml_double_quoted(body: str) -> str:
-    """Decode the inside of a YAML double-quoted scalar: line folding and escapes ("\\u2019", "\\_")."""
+    """Decode the inside of a YAML double-quoted scalar: line folding and escapes ("\\u2019", "\\_").
+
+    An escape that names no character (a lone surrogate, a code point past U+10FFFF) becomes U+FFFD.
+    """
     lines = body.split("\n")
     text = lines[0]
     for line in lines[1:]:
@@ -110,10 +113,14 @@ def _yaml_double_quoted(body: str) -> str:
     def unescape(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "xuU" and len(code) > 1:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            return chr(point) if point <= 0x10FFFF else "\ufffd"  # "\UFFFFFFFF" is no character
         return _YAML_ESCAPES.get(code, code)
 
-    return _YAML_ESCAPE.sub(unescape, text)
+    # a surrogate pair ("\ud83d\ude00", as JSON writes) is one character; a lone surrogate cannot be stored
+    return (
+        _YAML_ESCAPE.sub(unescape, text).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    )
 
 
 def _yaml_scalar(lines: list[str]) -> str:

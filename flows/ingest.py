@@ -30,7 +30,7 @@ from prefect.utilities.annotations import quote
 
 from extractors.document import apply_quality
 from extractors.ocr import OcrUnavailable, missing_ocr
-from extractors.sources import discover
+from extractors.sources import Survey, survey
 from flows.pool import extract_isolated
 from flows.progress import reporter
 from schemas.errors import TransientError
@@ -46,7 +46,7 @@ from schemas.records import (
     SourceFile,
 )
 from warehouse.database import Warehouse
-from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path
+from warehouse.ledger import FilePlan, load_batch, plan_files, record_quarantine_path, record_skipped
 from warehouse.quarantine_store import quarantine_file, quarantine_target, requeue
 from warehouse.read import document_titles
 from warehouse.reports import outcome_table, summary_markdown, tally
@@ -131,9 +131,16 @@ def begin_run(warehouse: str) -> RunSummary:
 
 
 @task(name="discover-files", **TASK_OPTIONS)
-def discover_files(paths: list[str], settle_seconds: float) -> list[SourceFile]:
-    """Every candidate file under the given paths, hashed (in folders, only files settled that long)."""
-    return discover((Path(p) for p in paths), settle_seconds=settle_seconds)
+def discover_files(paths: list[str], settle_seconds: float) -> Survey:
+    """Every candidate file under the given paths, hashed (in folders, only files settled that
+    long), and the paths left alone by rule."""
+    return survey((Path(p) for p in paths), settle_seconds=settle_seconds)
+
+
+@task(name="record-skipped", **TASK_OPTIONS, **RETRY_OPTIONS)
+def skip(warehouse: str, run_id: str, found: Survey) -> None:
+    """Record the paths left alone by rule (temporary or hidden names, symbolic links...)."""
+    record_skipped(Warehouse(Path(warehouse)), run_id, found.skipped)
 
 
 @task(name="plan-files", **TASK_OPTIONS, **RETRY_OPTIONS)
@@ -221,9 +228,10 @@ def end_run(
     failures: list[FileFailure],
     seen: int,
     unchanged: int,
+    skipped: int = 0,
 ) -> RunSummary:
     """Record the run's counts; publish its summary and a table of the files it decided as artifacts."""
-    summary = tally(run, outcomes, seen=seen, unchanged=unchanged, failed=len(failures))
+    summary = tally(run, outcomes, seen=seen, unchanged=unchanged, failed=len(failures), skipped=skipped)
     wh = Warehouse(Path(warehouse))
     finish_run(wh, summary)
     create_markdown_artifact(
@@ -266,7 +274,10 @@ def ingest(
     """
     rules, options, execution = rules or QualityRules(), options or ExtractOptions(), execution or Execution()
     run = begin_run(warehouse)
-    files = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds)
+    found = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds)
+    files = found.files
+    if found.skipped:
+        skip(warehouse, run.run_id, unwalked(found))
     todo = plan(warehouse, files)
     progress = reporter()
     progress.start(len(todo.new) + len(todo.known))
@@ -299,7 +310,15 @@ def ingest(
         if number < len(batches) and clock.due():  # the last batch is published with the run's end
             refresh_search(warehouse)
             publish(warehouse, snapshot)
-    summary = end_run(warehouse, run, outcomes, failures, seen=len(files), unchanged=len(todo.unchanged))
+    summary = end_run(
+        warehouse,
+        run,
+        outcomes,
+        failures,
+        seen=len(files) + len(found.skipped),
+        unchanged=len(todo.unchanged),
+        skipped=len(found.skipped),
+    )
     refresh_search(warehouse)
     publish(warehouse, snapshot)
     return summary, outcomes, failures

@@ -54,6 +54,7 @@ class FileState(StrEnum):
     LOADED = "loaded"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
+    SKIPPED = "skipped"  # left alone by rule (temporary or hidden name, symbolic link...): never read
 
 
 class _Record(BaseModel):
@@ -295,6 +296,17 @@ class SourceFile(_Record):
     size_bytes: int
 
 
+SIDECAR_SUFFIX = ".reason.txt"  # a quarantined file's reason, beside it: `<file><SIDECAR_SUFFIX>`
+
+
+class SkippedFile(_Record):
+    """A path discovery left alone by rule, without reading it: why, in a category and in words."""
+
+    path: str
+    rule: str = Field(description="temporary_name, hidden_name, lock_file, sidecar, symlink or not_regular_file")
+    detail: str
+
+
 class RunSummary(_Record):
     """One ingest run, as recorded in the `runs` table and printed by the CLI."""
 
@@ -308,6 +320,7 @@ class RunSummary(_Record):
     quarantined: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = Field(default=0, description="paths left alone by rule (see SkippedFile)")
     host: str | None = Field(default=None, description="machine the run ran on")
     pid: int | None = Field(default=None, description="process that ran it (to spot interrupted runs)")
 

@@ -9,6 +9,13 @@ one row per (file_hash, source_path) with its state:
   of document `doc_id`, so nothing was loaded;
 - `quarantined`: refused, with category and reason (details in `quarantine`).
 
+Paths discovery left alone by rule (temporary or hidden names, symbolic links...) are never
+read, so they have no hash: `record_skipped` keeps them in `skipped_files`, by path.
+
+A file that comes back at a path with other bytes is a new file; when its text is a document
+other than the one the path held, that older document is kept and marked superseded by the
+new one (`supersessions`): never overwritten, never silently two current versions.
+
 `loaded` and `duplicate` are final: the same file seen again changes nothing. A quarantined
 file is tried again when it comes back (it was fixed, or the pipeline was); a refusal for the
 same reason changes nothing, a different outcome replaces the previous one.
@@ -23,7 +30,7 @@ from typing import Any, TypeGuard
 
 import duckdb
 
-from schemas.records import BatchItem, Communique, FileOutcome, FileState, Rejection, SourceFile
+from schemas.records import BatchItem, Communique, FileOutcome, FileState, Rejection, SkippedFile, SourceFile
 from warehouse.database import Warehouse
 from warehouse.documents import check_rows, insert_documents
 from warehouse.migrations import apply_migrations
@@ -144,6 +151,18 @@ class _Batch:
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)
+    supersessions: dict[str, dict[str, Any]] = field(default_factory=dict)  # by the older doc_id
+
+    def supersede(self, older: str, newer: str, source_path: str) -> None:
+        """Record that `newer`, now at `source_path`, replaces document `older` (the first time only)."""
+        if older != newer and older not in self.supersessions:
+            self.supersessions[older] = {
+                "doc_id": older,
+                "superseded_by": newer,
+                "source_path": source_path,
+                "run_id": self.run_id,
+                "decided_at": self.now,
+            }
 
     def record(self, item: BatchItem, outcome: FileOutcome) -> FileOutcome:
         self.files.append(
@@ -206,6 +225,7 @@ def _decide(con: duckdb.DuckDBPyConnection, batch: _Batch, items: Sequence[Batch
         by_hash.setdefault(doc_id, doc_id)
         by_content[content_hash] = doc_id
 
+    held = _documents_at(con, [i.source_path for i in items])
     decided: dict[Key, FileOutcome] = {}
     outcomes: list[FileOutcome] = []
     for item in items:
@@ -245,7 +265,25 @@ def _decide(con: duckdb.DuckDBPyConnection, batch: _Batch, items: Sequence[Batch
             outcome = batch.record(item, loaded)
         decided[key] = outcome
         outcomes.append(outcome)
+        if outcome is not before and outcome.doc_id is not None:  # newly loaded or duplicate here
+            for older in held.get(item.source_path, ()):
+                batch.supersede(older, outcome.doc_id, item.source_path)
+            held[item.source_path] = [outcome.doc_id]
     return outcomes
+
+
+def _documents_at(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, list[str]]:
+    """source_path -> the current documents (not superseded) files at that path were loaded as or duplicate."""
+    rows = con.execute(
+        "SELECT DISTINCT f.source_path, f.doc_id FROM files f "
+        "WHERE f.source_path IN (SELECT unnest(?::VARCHAR[])) AND f.doc_id IS NOT NULL "
+        "AND f.doc_id NOT IN (SELECT doc_id FROM supersessions) ORDER BY ALL",
+        [sorted(set(paths))],
+    ).fetchall()
+    held: dict[str, list[str]] = {}
+    for path, doc_id in rows:
+        held.setdefault(path, []).append(doc_id)
+    return held
 
 
 def _write(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
@@ -253,6 +291,7 @@ def _write(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
     insert_rows(con, "quality_results", batch.checks, conflict=("file_hash", "run_id", "ordinal"))
     insert_rows(con, "quarantine", batch.quarantine, conflict=("file_hash", "source_path"), update=True)
     insert_rows(con, "files", batch.files, conflict=("file_hash", "source_path"), update=True)
+    insert_rows(con, "supersessions", list(batch.supersessions.values()), conflict=("doc_id",))
 
 
 def load_batch(wh: Warehouse, run_id: str, items: Sequence[BatchItem]) -> list[FileOutcome]:
@@ -286,6 +325,20 @@ def load_batch(wh: Warehouse, run_id: str, items: Sequence[BatchItem]) -> list[F
             con.rollback()
             raise
     return outcomes
+
+
+def record_skipped(wh: Warehouse, run_id: str, skipped: Sequence[SkippedFile]) -> None:
+    """Record the paths a run left alone by rule (an upsert by path: the latest run decides)."""
+    if not skipped:
+        return
+    now = utc_now()
+    rows = {
+        s.path: {"source_path": s.path, "rule": s.rule, "detail": s.detail, "run_id": run_id, "decided_at": now}
+        for s in skipped
+    }
+    with wh.connect() as con:
+        apply_migrations(con)
+        insert_rows(con, "skipped_files", list(rows.values()), conflict=("source_path",), update=True)
 
 
 def record_quarantine_path(wh: Warehouse, file_hash: str, source_path: str, quarantine_path: str) -> None:

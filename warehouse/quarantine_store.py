@@ -14,10 +14,9 @@ from collections.abc import Collection
 from pathlib import Path
 
 from schemas.errors import MissingFile
+from schemas.records import SIDECAR_SUFFIX
 from warehouse.database import Warehouse
 from warehouse.read import list_quarantine
-
-SIDECAR_SUFFIX = ".reason.txt"
 
 
 def safe_name(name: str) -> str:

@@ -38,6 +38,8 @@ class WarehouseStatus(BaseModel):
     loaded: int = 0
     duplicates: int = 0
     quarantined: int = Field(default=0, description="files whose latest outcome is quarantine")
+    skipped: int = Field(default=0, description="paths left alone by rule (skipped_files)")
+    superseded: int = Field(default=0, description="documents replaced by a newer version at the same path")
     runs: list[RunSummary] = Field(default_factory=list, description="most recent first")
 
 
@@ -115,6 +117,9 @@ def status(wh: Warehouse, runs: int = 10) -> WarehouseStatus:
                 (SELECT count(*) FROM files WHERE state = 'quarantined') AS quarantined
             """,
         )[0]
+        for table, name in (("skipped_files", "skipped"), ("supersessions", "superseded")):
+            if has_table(con, table):  # a warehouse not migrated to 0005 yet (read-only: not migrated here)
+                counts[name] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
         return WarehouseStatus(
             path=str(wh.path),
             exists=True,

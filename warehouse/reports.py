@@ -11,9 +11,12 @@ from schemas.records import FileFailure, FileOutcome, FileState, RunSummary
 
 
 def tally(
-    run: RunSummary, outcomes: Sequence[FileOutcome], *, seen: int, unchanged: int, failed: int
+    run: RunSummary, outcomes: Sequence[FileOutcome], *, seen: int, unchanged: int, failed: int, skipped: int = 0
 ) -> RunSummary:
-    """The run's counts from the outcomes of its loads; status `failed` when any file failed."""
+    """The run's counts from the outcomes of its loads; status `failed` when any file failed.
+
+    `seen` counts every path found: loaded + duplicates + quarantined + skipped + unchanged + failed.
+    """
     states = Counter(o.state for o in outcomes)
     return run.model_copy(
         update={
@@ -25,6 +28,7 @@ def tally(
             "quarantined": states[FileState.QUARANTINED],
             "unchanged": unchanged,
             "failed": failed,
+            "skipped": skipped,
         }
     )
 
@@ -40,10 +44,10 @@ def summary_markdown(
     lines = [
         f"# Ingest run {summary.run_id}",
         "",
-        "| seen | loaded | duplicates | quarantined | unchanged | failed |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| seen | loaded | duplicates | quarantined | skipped | unchanged | failed |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {summary.files_seen} | {summary.loaded} | {summary.duplicates} | {summary.quarantined} "
-        f"| {summary.unchanged} | {summary.failed} |",
+        f"| {summary.skipped} | {summary.unchanged} | {summary.failed} |",
     ]
     refused = [o for o in outcomes if o.state is FileState.QUARANTINED]
     if refused:

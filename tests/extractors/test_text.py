@@ -291,6 +291,18 @@ def test_front_matter_values_are_yaml_scalars() -> None:
     }
 
 
+def test_front_matter_escapes_that_name_no_character_become_replacement_characters() -> None:
+    # found by tests/extractors/test_properties.py: "\\UFFFFFFFF" raised OverflowError, a lone
+    # "\\uD800" gave a title that cannot be written as UTF-8 (JSON export, DuckDB)
+    data = (
+        b'---\ntitle: "past \\UFFFFFFFF and \\U00110000, lone \\uD800 \\uDFFF, pair \\uD83D\\uDE00"\n---\n'
+        b"The Ministers met.\n"
+    )
+    title = read_text(data).front_matter["title"]
+    assert title == "past \ufffd and \ufffd, lone \ufffd \ufffd, pair \U0001f600"
+    title.encode("utf-8")
+
+
 def test_markdown_html_empty_emphasis_and_end_marks_are_dropped() -> None:
     data = (
         b"**1 WE,** the Member States met; ****\n\n<!-- -->\n\n*<u>  \nPartnering for Peace</u>*\n\n"

@@ -273,6 +273,8 @@ def test_a_failed_first_batch_leaves_no_rows(wh: Warehouse, monkeypatch: pytest.
             "quarantine",
             "referenced_events",
             "runs",
+            "skipped_files",
+            "supersessions",
             "topics",
         ]
     }

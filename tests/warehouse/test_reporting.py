@@ -48,11 +48,18 @@ CONTRACT = {
     ],
     "reporting.runs": [
         "run_id", "started_at", "finished_at", "duration_seconds", "status", "files_seen", "loaded",
-        "duplicates", "quarantined", "unchanged", "failed", "host",
+        "duplicates", "quarantined", "unchanged", "failed", "host", "skipped",
     ],
     "reporting.quarantine": [
         "source_file", "category", "reason", "quarantined_at", "quarantine_path", "source_path", "file_hash",
         "run_id",
+    ],
+    "reporting.file_states": [
+        "source_path", "state", "category", "reason", "doc_id", "file_hash", "size_bytes", "run_id", "decided_at",
+    ],
+    "reporting.file_state_counts": ["state", "files"],
+    "reporting.document_versions": [
+        "doc_id", "title", "issued_date", "source_file", "loaded_at", "superseded_by", "superseded_at", "is_current",
     ],
 }  # fmt: skip
 DOCUMENTS = [

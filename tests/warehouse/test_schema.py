@@ -35,6 +35,7 @@ from schemas.records import (
     Rejection,
     RunSummary,
     SearchHit,
+    SkippedFile,
     SourceFile,
     Span,
     Structure,
@@ -56,6 +57,7 @@ TABLE: dict[type[BaseModel], str] = {
     FileOutcome: "files",
     SourceFile: "files",
     RunSummary: "runs",
+    SkippedFile: "skipped_files",
 }
 # Intermediate extraction types, and Span which is stored through its subclasses.
 NOT_STORED = {
@@ -75,6 +77,7 @@ COLUMN = {
     (Quality, "failed_checks"): "quality_failed_checks",
     (CheckResult, "check"): "check_name",  # CHECK is an SQL keyword
     (SourceFile, "path"): "source_path",
+    (SkippedFile, "path"): "source_path",
 }
 # Nested fields (records, lists of records, topics) -> the table that holds them.
 ELSEWHERE = {
@@ -213,6 +216,8 @@ def test_primary_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
         **{table: ["doc_id", "ordinal"] for table in CHILD_TABLES},
         "quality_results": ["file_hash", "run_id", "ordinal"],
         "quarantine": ["file_hash", "source_path"],
+        "skipped_files": ["source_path"],
+        "supersessions": ["doc_id"],
         "files": ["file_hash", "source_path"],
         "runs": ["run_id"],
     }
