@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psexceptions import PSException
 from pdfplumber.utils.text import TEXTMAP_KWARGS, WordExtractor
 
 from extractors.layout import PageWords, Word, page_texts
@@ -42,16 +44,13 @@ from schemas.records import RawDocument
 _HEADER_WINDOW = 1024  # the PDF header may follow a little junk, as readers allow
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # pdfplumber's word options: font size and name split words (headings), spacing relative to size
-WORD_OPTIONS: dict[str, Any] = {"x_tolerance_ratio": 0.2, "keep_blank_chars": False, "extra_attrs": ["size", "fontname"]}
+WORD_OPTIONS: dict[str, Any] = {
+    "x_tolerance_ratio": 0.2,
+    "keep_blank_chars": False,
+    "extra_attrs": ["size", "fontname"],
+}
 _SCAN_COVER = 0.5  # share of a page under images that makes it a scan ...
 _STAMPED_WORDS = 10  # ... when its text layer has fewer words than this (a stamped symbol or number)
-
-
-def _reason(error: Exception) -> str:
-    detail = str(error).strip() or type(error).__name__
-    if "password" in detail.lower() or "encrypt" in detail.lower():
-        return f"encrypted PDF: {detail[:160]}"
-    return f"corrupt or truncated PDF: {detail[:160]}"
 
 
 def _words(raw: list[dict[str, Any]]) -> list[Word]:
@@ -102,9 +101,10 @@ def _read_page(page: pdfplumber.page.Page) -> tuple[list[dict[str, Any]], str]:
     `extract_text` instead would group the page's characters into words twice (6% of the time).
     """
     wordmap = WordExtractor(**WORD_OPTIONS).extract_wordmap(page.chars)
-    layout = {"layout_bbox": page.bbox, "layout_width": page.width, "layout_height": page.height}
-    shared = {key: value for key, value in WORD_OPTIONS.items() if key in TEXTMAP_KWARGS}
-    text = wordmap.to_textmap(presorted=True, **layout, **shared)
+    shared: dict[str, Any] = {key: value for key, value in WORD_OPTIONS.items() if key in TEXTMAP_KWARGS}
+    text = wordmap.to_textmap(
+        presorted=True, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height, **shared
+    )
     return [word for word, _ in wordmap.tuples], text.as_string
 
 
@@ -124,19 +124,37 @@ class TooManyPages(TerminalError):
     category = "too_many_pages"
 
 
-def _out_of_memory(error: BaseException) -> bool:
-    """Whether an exception is, or wraps, a MemoryError (in its arguments, cause or context)."""
+class EncryptedPdf(TerminalError):
+    """The PDF is encrypted with a password needed to open it."""
+
+    category = "encrypted_pdf"
+
+
+def _found(error: BaseException, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """The first exception of one of `kinds` in `error`, its arguments, cause or context (pdfplumber
+    wraps pdfminer's errors in a PdfminerException whose argument is the original)."""
     seen: set[int] = set()
     pending: list[object] = [error]
     while pending:
-        current = pending.pop()
+        current = pending.pop(0)
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
-        if isinstance(current, MemoryError):
-            return True
+        if isinstance(current, kinds):
+            return current
         seen.add(id(current))
         pending += [*current.args, current.__cause__, current.__context__]
-    return False
+    return None
+
+
+def _refusal(error: Exception) -> TerminalError:
+    """The domain error for a PDF pdfminer could not read: encrypted, or corrupt/truncated."""
+    if _found(error, (PDFPasswordIncorrect, PDFEncryptionError)) is not None:
+        return EncryptedPdf(
+            "encrypted PDF: it opens only with a password; save a copy without the password and put it back"
+        )
+    inner = _found(error, (PSException,)) or error
+    detail = str(inner).strip() or type(inner).__name__
+    return UnreadableFile(f"corrupt or truncated PDF: {detail[:160]}")
 
 
 def _extract(data: bytes, max_pages: int) -> list[_Page]:
@@ -156,9 +174,9 @@ def _extract(data: bytes, max_pages: int) -> list[_Page]:
     except (MemoryError, TooManyPages):
         raise
     except Exception as error:  # pdfminer raises many unrelated types on bad input
-        if _out_of_memory(error):  # pdfplumber wraps it: the worker's memory limit must still see it
+        if _found(error, (MemoryError,)):  # pdfplumber wraps it: the worker's memory limit must still see it
             raise MemoryError(str(error)) from error
-        raise UnreadableFile(_reason(error)) from error
+        raise _refusal(error) from error
     return pages
 
 

@@ -60,7 +60,11 @@ def file_hash(path: Path) -> str:
 
 
 def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device")):
+    for test, kind in (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+    ):
         if test(mode):
             return kind
     return "block device" if stat.S_ISBLK(mode) else "special file"
@@ -75,7 +79,9 @@ def _left_alone(path: Path, explicit: bool) -> SkippedFile | None:
     if stat.S_ISDIR(mode):
         return None
     if not stat.S_ISREG(mode):
-        return SkippedFile(path=str(path), rule="not_regular_file", detail=f"not a regular file ({_kind(mode)})")
+        return SkippedFile(
+            path=str(path), rule="not_regular_file", detail=f"not a regular file ({_kind(mode)})"
+        )
     rule = None if explicit else ignored_rule(path)
     return None if rule is None else SkippedFile(path=str(path), rule=rule[0], detail=rule[1])
 

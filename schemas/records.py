@@ -303,7 +303,9 @@ class SkippedFile(_Record):
     """A path discovery left alone by rule, without reading it: why, in a category and in words."""
 
     path: str
-    rule: str = Field(description="temporary_name, hidden_name, lock_file, sidecar, symlink or not_regular_file")
+    rule: str = Field(
+        description="temporary_name, hidden_name, lock_file, sidecar, symlink or not_regular_file"
+    )
     detail: str
 
 

@@ -273,7 +273,7 @@ def _decide(con: duckdb.DuckDBPyConnection, batch: _Batch, items: Sequence[Batch
 
 
 def _documents_at(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, list[str]]:
-    """source_path -> the current documents (not superseded) files at that path were loaded as or duplicate."""
+    """source_path -> the documents (not yet superseded) that files at that path loaded as or duplicate."""
     rows = con.execute(
         "SELECT DISTINCT f.source_path, f.doc_id FROM files f "
         "WHERE f.source_path IN (SELECT unnest(?::VARCHAR[])) AND f.doc_id IS NOT NULL "
@@ -333,7 +333,13 @@ def record_skipped(wh: Warehouse, run_id: str, skipped: Sequence[SkippedFile]) -
         return
     now = utc_now()
     rows = {
-        s.path: {"source_path": s.path, "rule": s.rule, "detail": s.detail, "run_id": run_id, "decided_at": now}
+        s.path: {
+            "source_path": s.path,
+            "rule": s.rule,
+            "detail": s.detail,
+            "run_id": run_id,
+            "decided_at": now,
+        }
         for s in skipped
     }
     with wh.connect() as con:

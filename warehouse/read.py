@@ -119,7 +119,7 @@ def status(wh: Warehouse, runs: int = 10) -> WarehouseStatus:
         )[0]
         for table, name in (("skipped_files", "skipped"), ("supersessions", "superseded")):
             if has_table(con, table):  # a warehouse not migrated to 0005 yet (read-only: not migrated here)
-                counts[name] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+                counts[name] = fetch_dicts(con, f"SELECT count(*) AS n FROM {table}")[0]["n"]  # noqa: S608
         return WarehouseStatus(
             path=str(wh.path),
             exists=True,

@@ -11,7 +11,13 @@ from schemas.records import FileFailure, FileOutcome, FileState, RunSummary
 
 
 def tally(
-    run: RunSummary, outcomes: Sequence[FileOutcome], *, seen: int, unchanged: int, failed: int, skipped: int = 0
+    run: RunSummary,
+    outcomes: Sequence[FileOutcome],
+    *,
+    seen: int,
+    unchanged: int,
+    failed: int,
+    skipped: int = 0,
 ) -> RunSummary:
     """The run's counts from the outcomes of its loads; status `failed` when any file failed.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from extractors.sources import discover
 from flows.pool import close_pools, extract_isolated, launch_workers, pool_for
 from schemas.records import BatchItem, Execution, ExtractOptions, FileFailure, SourceFile
 from tests.conftest import FIXTURES
+from tests.flows.badfiles import bomb_pdf
 
 SEED = FIXTURES / "seeds" / "sco_cfm_press_release_2009-05-15.txt"
 PDF = FIXTURES / "rendered" / "sco_heads_of_state_declaration_2003-05-29.pdf"
@@ -139,29 +139,6 @@ def test_two_workers_extract_at_the_same_time(tmp_path: Path) -> None:
     assert start_a < end_b and start_b < end_a  # the two extractions overlapped
 
 
-def bomb_pdf(path: Path, expanded_mb: int) -> Path:
-    """A one-page PDF whose content stream inflates from a few kilobytes to `expanded_mb` megabytes."""
-    squeeze = zlib.compressobj(9)
-    block = b" " * (1024 * 1024)
-    stream = b"".join(squeeze.compress(block) for _ in range(expanded_mb)) + squeeze.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    body, offsets = b"%PDF-1.7\n", []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(body)
-    return path
-
-
 def test_a_decompression_bomb_is_refused_at_the_memory_limit(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -182,7 +159,8 @@ def test_launched_workers_warm_up_before_their_first_file_and_are_the_ones_used(
     launched = sorted(w.process.pid for w in pool.all if w.process is not None)
     assert len(launched) == 2
     assert run_with(files(tmp_path, "a.txt", "b.txt"), execution) and all(
-        isinstance(r, BatchItem) and r.document is not None for r in run_with(files(tmp_path, "c.txt"), execution)
+        isinstance(r, BatchItem) and r.document is not None
+        for r in run_with(files(tmp_path, "c.txt"), execution)
     )
     assert sorted(w.process.pid for w in pool.all if w.process is not None) == launched  # no new ones
     assert sorted(int(pid) for pid in mark.read_text().split()) == launched  # each warmed up once

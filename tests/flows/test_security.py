@@ -22,7 +22,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
+import click
 import duckdb
 import pytest
 from hypothesis import given
@@ -168,7 +170,26 @@ def _guarded_create_connection(address, *args, **kwargs):
 
 
 socket.create_connection = _guarded_create_connection
-_log({"event": "loaded", "argv": _argv(), "environment": {k: os.environ.get(k) for k in _WATCHED}})
+
+
+def _environment():
+    return {name: os.environ.get(name) for name in _WATCHED}
+
+
+class _ImportWatch:
+    """Logs the telemetry settings in force when Prefect or GX is first imported (they act on import)."""
+
+    pending = {"prefect", "great_expectations"}
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.pending:
+            self.pending.discard(name)
+            _log({"event": "import", "module": name, "environment": _environment()})
+        return None
+
+
+sys.meta_path.insert(0, _ImportWatch())
+_log({"event": "loaded", "argv": _argv(), "environment": _environment()})
 '''
 
 
@@ -189,7 +210,7 @@ def communiques(args: list[str], env: dict[str, str], log: Path, timeout: float 
         pass
     finally:
         code = stop(process)
-    return Run(code, log.read_text(encoding="utf-8", errors="replace"))
+    return Run(code, log.read_bytes().decode("utf-8", errors="replace"))  # "\r" kept as it is
 
 
 def user_env(root: Path) -> dict[str, str]:
@@ -197,8 +218,9 @@ def user_env(root: Path) -> dict[str, str]:
 
     The telemetry variables are removed, as for a user who never heard of them: the command must
     set them itself. CI variables are removed too, since Prefect turns its telemetry off in CI.
+    One extraction worker: it is sure to be used (and the run's cost does not grow with the cores).
     """
-    env = command_env(root / "data", None)
+    env = command_env(root / "data", None, workers="1")
     for name in (*QUIET_ENVIRONMENT, *CI_VARIABLES):
         env.pop(name, None)
     env["HOME"] = str(root / "home")
@@ -256,9 +278,16 @@ for attempt in (
     assert done.stdout.splitlines()[0] == "loopback ok"
     assert done.stdout.count("refused") == 5 and "test network guard" in done.stdout
     events = guard_events(log)
-    assert [e["event"] for e in events] == ["loaded", *["blocked"] * 5]
-    assert [e["call"] for e in events[1:]] == ["getaddrinfo", "create_connection", "connect", "connect_ex", "sendto"]
-    assert all(any("<string>" in frame for frame in e["stack"]) for e in events[1:])  # says who tried
+    assert [e["event"] for e in events if e["event"] != "import"] == ["loaded", *["blocked"] * 5]
+    blocked = [e for e in events if e["event"] == "blocked"]
+    assert [e["call"] for e in blocked] == [
+        "getaddrinfo",
+        "create_connection",
+        "connect",
+        "connect_ex",
+        "sendto",
+    ]
+    assert all(any("<string>" in frame for frame in e["stack"]) for e in blocked)  # says who tried
 
 
 # --- a whole run offline -------------------------------------------------------------------------
@@ -283,7 +312,9 @@ class GuardedRun:
             "command": [e for e in loaded if e["argv"][1:4] == ["-m", "communiques", "ingest"]],
             "worker": [e for e in loaded if e["argv"][1:3] == ["-m", "flows.pool"]],
             "api server": [
-                e for e in loaded if "uvicorn" in e["argv"] and "prefect.server.api.server:create_app" in e["argv"]
+                e
+                for e in loaded
+                if "uvicorn" in e["argv"] and "prefect.server.api.server:create_app" in e["argv"]
             ],
         }
 
@@ -341,16 +372,11 @@ def test_the_command_turns_telemetry_off_for_prefect_and_gx(guarded_run: Guarded
     assert QUIET_ENVIRONMENT["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"  # Prefect server heartbeat
     assert QUIET_ENVIRONMENT["GX_ANALYTICS_ENABLED"] == "False"  # Great Expectations usage statistics
 
-    saved = dict(os.environ)
-    try:
-        os.environ.update(QUIET_ENVIRONMENT)
+    with patch.dict(os.environ, QUIET_ENVIRONMENT):  # what Prefect makes of them, outside CI
         for name in CI_VARIABLES:
             os.environ.pop(name, None)
         assert PrefectSettings().server.analytics_enabled is False
         assert is_telemetry_enabled() is False
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
     # The run's environment had none of them; the command set them and its children inherited them.
     roles = guarded_run.processes()
@@ -359,5 +385,160 @@ def test_the_command_turns_telemetry_off_for_prefect_and_gx(guarded_run: Guarded
     for role in ("worker", "api server"):  # Prefect passes its settings on as "False"
         for event in roles[role]:
             assert {k: (v or "").lower() for k, v in event["environment"].items()} == off, role
+    # Prefect's SDK decides on its telemetry when imported: it was off by then, in every process.
+    imports = [e for e in guarded_run.events if e["event"] == "import"]
+    assert {e["module"] for e in imports} == {"prefect", "great_expectations"}
+    for event in imports:
+        assert {k: (v or "").lower() for k, v in event["environment"].items()} == off, event
     lookups = [e for e in guarded_run.events if e["event"] == "blocked" and "get" in e["call"]]
     assert lookups == []  # no DNS lookup of a name other than localhost, in any process
+
+
+# --- file names ---------------------------------------------------------------------------------
+
+HOSTILE_NAMES = [
+    "..pdf",
+    "...",
+    ". . .",  # only dots and spaces
+    " . .",
+    "-rf.pdf",
+    "--help.pdf",
+    "..\\..\\evil.pdf",
+    "..\\..\\..\\..\\tmp\\evil.pdf",
+    "new\nline.pdf",
+    "carriage\rreturn\ttab.pdf",
+    "$(touch x).pdf",
+    "`touch y`.pdf",
+    ";rm -rf ~;.pdf",
+    'quote\'s "double" <angle> |pipe| *star?.pdf',
+    "\x1b[31mred\x1b[0m.pdf",
+    "a" * 246 + ".pdf",  # 250 bytes, Latin
+    "д" * 100 + ".pdf",  # 204 bytes, non-Latin
+    "共同声明" * 5 + ".pdf",
+    "بيان مشترك.pdf",
+    "%2e%2e%2fescape.pdf",
+    "~",
+]
+# Long names in a script of 2 or 3 bytes a character: "<hash prefix>-<name>" is over the 255 bytes a
+# file name may have (safe_name caps characters at 200, not bytes), so quarantining them fails with
+# OSError ENAMETOOLONG, which fails the whole run. Left out of the run below until that is fixed.
+TOO_LONG_IN_QUARANTINE = [
+    "д" * 123 + ".pdf",  # 250 bytes
+    "共同声明" * 20 + ".pdf",  # 244 bytes
+]
+
+
+def tree(root: Path) -> dict[str, tuple[bool, int, int]]:
+    """Every path under `root` (relative) -> (is a folder, size, modification time)."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            stat = path.lstat()
+            found[str(path.relative_to(root))] = (path.is_dir(), stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def changed_outside(before: dict, after: dict, inside: str) -> list[str]:
+    """Paths created, changed or removed between two `tree`s that are not under the folder `inside`."""
+    paths = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    return sorted(p for p in paths if p != inside and not p.startswith(inside + os.sep))
+
+
+KNOWN_BUG = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="bug: quarantine name over 255 bytes (see TOO_LONG_IN_QUARANTINE)",
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*HOSTILE_NAMES, *(pytest.param(n, marks=KNOWN_BUG) for n in TOO_LONG_IN_QUARANTINE)],
+    ids=lambda name: ascii(name)[1:40],
+)
+def test_the_quarantine_target_of_a_hostile_name_is_a_file_in_the_quarantine(
+    name: str, tmp_path: Path
+) -> None:
+    quarantine = tmp_path / "quarantine"
+    target = quarantine_target(str(tmp_path / "inbox" / name), "ab" * 32, quarantine)
+    assert target.parent == quarantine
+    assert target.resolve().parent == quarantine.resolve()
+    assert len(os.fsencode(target.name + SIDECAR_SUFFIX)) <= 255  # the sidecar's name can be made too
+
+
+SHA256 = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+
+
+@given(source_path=st.text(), file_hash=SHA256)
+def test_any_file_is_quarantined_directly_in_the_quarantine(source_path: str, file_hash: str) -> None:
+    quarantine = Path("/srv/q")
+    target = quarantine_target(source_path, file_hash, quarantine)
+    assert target.parent == quarantine
+    assert target.name.startswith(file_hash[:12] + "-")
+    assert not target.name[13:].startswith((".", "-"))  # safe without the prefix too
+
+
+@pytest.mark.xfail(strict=True, reason="hardening gap: quarantine_target uses file_hash[:12] unchecked")
+@given(source_path=st.text(), file_hash=st.text())
+def test_any_hash_is_quarantined_directly_in_the_quarantine(source_path: str, file_hash: str) -> None:
+    """Callers pass a SHA-256 from `discover`, so this is defence in depth, not an open hole."""
+    quarantine = Path("/srv/q")
+    target = quarantine_target(source_path, file_hash, quarantine)
+    assert target.parent == quarantine
+    assert not target.name.startswith((".", "-"))
+
+
+def test_hostile_names_are_quarantined_listed_and_retried_without_leaving_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"  # cwd and HOME of the commands; their logs are kept outside it
+    data, inbox = root / "data", root / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    content = {name: b"\x00\xff junk " + os.urandom(2048) for name in HOSTILE_NAMES}  # never a document
+    for name, data_bytes in content.items():
+        (inbox / name).write_bytes(data_bytes)
+    env = user_env(root)
+    monkeypatch.chdir(root)
+    before = tree(root)
+
+    # Dotfiles are skipped in a folder, so they are named too, before the folder: a file met first
+    # in the folder's walk stays skipped. Absolute paths: "-rf.pdf" must not be taken for an option.
+    hidden = [str(inbox / n) for n in HOSTILE_NAMES if n.startswith(".")]
+    ingest = communiques(["ingest", "--no-progress", *hidden, str(inbox)], env, tmp_path / "ingest.log")
+    assert ingest.code == 0, ingest.output
+    assert f"quarantined: {len(HOSTILE_NAMES)}" in ingest.output, ingest.output
+    after = tree(root)
+    assert changed_outside(before, after, "data") == [], "written outside the data folder"
+    assert not any(Path(p).name in ("x", "y") for p in after)  # no name ran as a shell command
+
+    quarantine = data / "quarantine"
+    held = sorted(quarantine.iterdir())
+    assert all(p.parent == quarantine and p.is_file() for p in held)
+    assert len(held) == 2 * len(HOSTILE_NAMES)  # each file and its sidecar
+    kept = [p for p in held if not p.name.endswith(SIDECAR_SUFFIX)]
+    assert sorted(p.read_bytes() for p in kept) == sorted(content.values())  # bytes never changed
+    assert list(inbox.iterdir()) == []
+    recorded = query(data, "SELECT quarantine_path FROM quarantine")
+    assert {Path(p) for (p,) in recorded} == set(kept)
+
+    listed = communiques(["quarantine", "list"], env, tmp_path / "list.log")
+    assert listed.code == 0, listed.output
+    # click drops ANSI escape sequences when its output is no terminal (on a terminal they pass)
+    assert all(click.unstyle(name) in listed.output for name in HOSTILE_NAMES), listed.output
+    assert [p.name for p in kept if str(p) not in listed.output] == []
+
+    before = tree(root)
+    retry = communiques(["quarantine", "retry", "--all", "--no-progress"], env, tmp_path / "retry.log")
+    assert retry.code == 0, retry.output
+    # Each went back to its own place in the inbox (else it would be copied, not moved, to quarantine),
+    # was refused again and moved back to the same place in quarantine.
+    assert (
+        f"files seen: {len(HOSTILE_NAMES)}" in retry.output
+        and f"quarantined: {len(HOSTILE_NAMES)}" in retry.output
+    )
+    assert list(inbox.iterdir()) == []
+    assert sorted(quarantine.iterdir()) == held
+    assert changed_outside(before, tree(root), "data") == [], "written outside the data folder"
+    states = query(data, "SELECT state, count(*) FROM files GROUP BY state")
+    assert states == [("quarantined", len(HOSTILE_NAMES))]

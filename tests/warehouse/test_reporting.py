@@ -55,11 +55,13 @@ CONTRACT = {
         "run_id",
     ],
     "reporting.file_states": [
-        "source_path", "state", "category", "reason", "doc_id", "file_hash", "size_bytes", "run_id", "decided_at",
+        "source_path", "state", "category", "reason", "doc_id", "file_hash", "size_bytes", "run_id",
+        "decided_at",
     ],
     "reporting.file_state_counts": ["state", "files"],
     "reporting.document_versions": [
-        "doc_id", "title", "issued_date", "source_file", "loaded_at", "superseded_by", "superseded_at", "is_current",
+        "doc_id", "title", "issued_date", "source_file", "loaded_at", "superseded_by", "superseded_at",
+        "is_current",
     ],
 }  # fmt: skip
 DOCUMENTS = [
