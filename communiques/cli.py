@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -83,6 +84,15 @@ def cli(ctx: click.Context, config: Path | None) -> None:
         os.environ[CONFIG_ENV] = str(config)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (\\n, \\x1b): a file name cannot break
+    a line of output or send terminal escape sequences."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
 def print_summary(
     summary: RunSummary, outcomes: list[FileOutcome], failures: list[FileFailure], warehouse: Path | None
 ) -> None:
@@ -93,13 +103,13 @@ def print_summary(
         f"failed: {summary.failed}"
     )
     for outcome in outcomes:
-        name = PurePath(outcome.source_path).name
+        name = printable(PurePath(outcome.source_path).name)
         if outcome.state is FileState.QUARANTINED:
             click.echo(f"  quarantined {name}: {outcome.reason} [{outcome.category}]")
         elif outcome.state is FileState.DUPLICATE:
             click.echo(f"  duplicate   {name}: same content as document {(outcome.doc_id or '')[:12]}")
     for failure in failures:
-        click.echo(f"  failed      {failure}")
+        click.echo(f"  failed      {printable(str(failure))}")
     if warehouse is not None:
         click.echo(f"warehouse: {warehouse}")
 
@@ -356,9 +366,12 @@ def quarantine_list(ctx: click.Context) -> None:
     if not held:
         click.echo("quarantine is empty")
     for item in held:
-        click.echo(f"{item.source_file}  [{item.category}]  {item.quarantined_at:%Y-%m-%d %H:%M:%S}")
-        click.echo(f"    {item.reason}")
-        click.echo(f"    kept at {item.quarantine_path or item.source_path}  (sha256 {item.file_hash[:12]})")
+        click.echo(
+            f"{printable(item.source_file)}  [{item.category}]  {item.quarantined_at:%Y-%m-%d %H:%M:%S}"
+        )
+        click.echo(f"    {printable(item.reason)}")
+        kept = printable(item.quarantine_path or item.source_path)
+        click.echo(f"    kept at {kept}  (sha256 {item.file_hash[:12]})")
 
 
 @quarantine.command("retry")

@@ -86,16 +86,29 @@ def _left_alone(path: Path, explicit: bool) -> SkippedFile | None:
     return None if rule is None else SkippedFile(path=str(path), rule=rule[0], detail=rule[1])
 
 
-def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """Every path under the given ones (folders walked sorted, links not followed), with whether
-    it was named explicitly."""
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _walk(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every path under the given ones (folders walked sorted, links not followed)."""
     for path in paths:
         if not os.path.lexists(path):
             raise FileNotFoundError(f"no such file or folder: {path}")
-        if path.is_dir() and not path.is_symlink():
-            yield from ((p, False) for p in sorted(path.rglob("*")) if not p.is_dir() or p.is_symlink())
+        if _is_folder(path):
+            yield from (p for p in sorted(path.rglob("*")) if not _is_folder(p))
         else:
-            yield path, True
+            yield path
+
+
+def _outside(path: Path, folder: Path) -> SkippedFile | None:
+    """A `SkippedFile` when `path` (its folders' links resolved, not its own) is not inside `folder`."""
+    where = Path(os.path.realpath(path.parent)) / path.name
+    if where.is_relative_to(folder.resolve()):
+        return None
+    return SkippedFile(
+        path=str(path), rule="outside_inbox", detail=f"not inside the inbox {folder}: not read"
+    )
 
 
 @dataclass
@@ -106,25 +119,32 @@ class Survey:
     skipped: list[SkippedFile] = field(default_factory=list)
 
 
-def survey(paths: Iterable[Path], settle_seconds: float = 0.0) -> Survey:
+def survey(paths: Iterable[Path], settle_seconds: float = 0.0, within: Path | None = None) -> Survey:
     """Every file under the given files/folders (sorted, each once) with its hash and size, and
     every path left alone by rule with the reason (see the module docstring).
 
     Ignored names are skipped inside folders; a regular file named explicitly is always taken,
     a symbolic link never. With `settle_seconds`, a file found in a folder and modified less than
     that long ago is neither taken nor skipped: it may still be being written, a later sweep
-    decides it. Raises FileNotFoundError for a path that does not exist.
+    decides it. With `within`, paths not inside that folder are skipped unread (`outside_inbox`):
+    a service ingesting paths it is told about must not read anything else the process can.
+    Raises FileNotFoundError for a path that does not exist.
     """
     now = time.time()
+    paths = list(paths)
+    named = {p.absolute() for p in paths if not _is_folder(p)}
     found = Survey()
     seen: set[Path] = set()
-    for path, explicit in _walk(paths):
+    for path in _walk(paths):
         absolute = path.absolute()
         if absolute in seen:
             continue
         seen.add(absolute)
+        explicit = absolute in named  # named explicitly, even if a folder walk met it first
         try:
-            skipped = _left_alone(absolute, explicit)
+            skipped = (_outside(absolute, within) if within is not None else None) or _left_alone(
+                absolute, explicit
+            )
             if skipped is not None:
                 found.skipped.append(skipped)
                 continue

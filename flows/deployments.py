@@ -28,7 +28,7 @@ def build_deployments(
     parameters: dict[str, Any], *, inbox: str, sweep_cron: str, timezone: str, settle_seconds: float
 ) -> list[RunnerDeployment]:
     """The two deployments, with `parameters` (warehouse, quarantine, rules...) as their defaults."""
-    shared = {**parameters, "inbox": inbox}
+    shared = {**parameters, "inbox": inbox, "confine_to_inbox": True}  # event paths: never outside the inbox
     common: dict[str, Any] = {"entrypoint_type": EntrypointType.MODULE_PATH, "tags": ["communiques"]}
     on_arrival = ingest.to_deployment(
         name=ARRIVAL_DEPLOYMENT,

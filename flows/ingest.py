@@ -131,10 +131,12 @@ def begin_run(warehouse: str) -> RunSummary:
 
 
 @task(name="discover-files", **TASK_OPTIONS)
-def discover_files(paths: list[str], settle_seconds: float) -> Survey:
+def discover_files(paths: list[str], settle_seconds: float, within: str | None) -> Survey:
     """Every candidate file under the given paths, hashed (in folders, only files settled that
-    long), and the paths left alone by rule."""
-    return survey((Path(p) for p in paths), settle_seconds=settle_seconds)
+    long), and the paths left alone by rule (with `within`, every path outside that folder)."""
+    return survey(
+        (Path(p) for p in paths), settle_seconds=settle_seconds, within=Path(within) if within else None
+    )
 
 
 @task(name="record-skipped", **TASK_OPTIONS, **RETRY_OPTIONS)
@@ -261,6 +263,7 @@ def ingest(
     settle_seconds: float = 0.0,
     execution: Execution | None = None,
     refresh_seconds: float = 30.0,
+    confine_to_inbox: bool = False,
 ) -> tuple[RunSummary, list[FileOutcome], list[FileFailure]]:
     """Ingest the files under `paths` into the warehouse; returns the run, every outcome and failures.
 
@@ -271,10 +274,13 @@ def ingest(
     `refresh_seconds`: during a long run, the search index and the snapshot are brought up to
     date after a batch when this long has passed since they last were (0: after every batch);
     both always are at the end. Each costs time proportional to the warehouse, not the batch.
+    `confine_to_inbox`: paths outside `inbox` are recorded as skipped, never read (the deployments
+    set it: their paths come from events anyone with access to the Prefect API can post).
     """
     rules, options, execution = rules or QualityRules(), options or ExtractOptions(), execution or Execution()
     run = begin_run(warehouse)
-    found = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds)
+    within = inbox if confine_to_inbox else None
+    found = discover_files([*paths, *requeue_ocr_waiting(warehouse, options)], settle_seconds, within)
     files = found.files
     if found.skipped:
         skip(warehouse, run.run_id, unwalked(found))

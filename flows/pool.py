@@ -80,7 +80,7 @@ def serve(fd: int, memory_mb: int | None, extractor: str) -> None:
     while True:
         try:
             source, options = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent closed the socket (or exited with it unread)
             return
         try:
             reply: tuple[str, Any] = ("item", extract(source, options))

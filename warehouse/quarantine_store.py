@@ -18,11 +18,20 @@ from schemas.records import SIDECAR_SUFFIX
 from warehouse.database import Warehouse
 from warehouse.read import list_quarantine
 
+_NAME_BYTES = 200  # of the 255 a file name may have: room for the hash prefix and the sidecar suffix
+_HASH = re.compile(r"[0-9a-f]{64}")
+
 
 def safe_name(name: str) -> str:
-    """A file name that cannot leave its folder: no separators, no leading dots or dashes."""
+    """A file name that cannot leave its folder: no separators, no leading dots or dashes, at most
+    200 bytes in UTF-8 (a long name is cut before its extension, which stays)."""
     base = re.sub(r"[\x00-\x1f/\\]", "_", Path(name).name).lstrip(".-") or "unnamed"
-    return base[:200]
+    if len(base.encode()) <= _NAME_BYTES:
+        return base
+    suffix = Path(base).suffix if len(Path(base).suffix.encode()) <= 16 else ""
+    room = _NAME_BYTES - len(suffix.encode())
+    stem = base[: len(base) - len(suffix)].encode()[:room].decode("utf-8", errors="ignore")
+    return stem + suffix
 
 
 def _is_inside(path: Path, folder: Path) -> bool:
@@ -34,7 +43,12 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 
 def quarantine_target(source_path: str, file_hash: str, quarantine_dir: Path) -> Path:
-    """Where a refused file is kept: `<quarantine>/<hash prefix>-<safe name>` (the same every time)."""
+    """Where a refused file is kept: `<quarantine>/<hash prefix>-<safe name>` (the same every time).
+
+    Raises ValueError when `file_hash` is not a SHA-256 in hex (it is part of the name).
+    """
+    if not _HASH.fullmatch(file_hash):
+        raise ValueError(f"not a SHA-256 hex digest: {file_hash[:80]!r}")
     return quarantine_dir / f"{file_hash[:12]}-{safe_name(Path(source_path).name)}"
 
 

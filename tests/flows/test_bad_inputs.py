@@ -355,3 +355,22 @@ def test_readme_table_is_what_the_run_recorded(run: Run) -> None:
         readme.write_text(before + START + table + END + after, encoding="utf-8")
         return
     assert current == table, "README's bad-files table is stale: rerun this test with UPDATE_README=1"
+
+
+def test_deployments_confined_to_the_inbox_read_nothing_outside_it(tmp_path: Path) -> None:
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    shutil.copy(SEED, elsewhere / "private.txt")  # what an event posted to the API could point at
+    summary, outcomes, _ = ingest(
+        paths=[str(elsewhere / "private.txt")],
+        warehouse=str(tmp_path / "warehouse.duckdb"),
+        inbox=str(inbox),
+        quarantine_dir=str(tmp_path / "quarantine"),
+        execution=EXECUTION,
+        confine_to_inbox=True,
+    )
+    assert (summary.files_seen, summary.skipped, outcomes) == (1, 1, [])
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT rule FROM skipped_files").fetchall() == [("outside_inbox",)]
+        assert con.execute("SELECT count(*) FROM files").fetchall() == [(0,)]

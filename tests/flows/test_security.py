@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from unittest.mock import patch
 
-import click
 import duckdb
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from communiques.cli import printable
 from communiques.runtime import QUIET_ENVIRONMENT
 from tests.conftest import FIXTURES
 from tests.servers import command_env, start_command, stop
@@ -418,11 +419,8 @@ HOSTILE_NAMES = [
     "بيان مشترك.pdf",
     "%2e%2e%2fescape.pdf",
     "~",
-]
-# Long names in a script of 2 or 3 bytes a character: "<hash prefix>-<name>" is over the 255 bytes a
-# file name may have (safe_name caps characters at 200, not bytes), so quarantining them fails with
-# OSError ENAMETOOLONG, which fails the whole run. Left out of the run below until that is fixed.
-TOO_LONG_IN_QUARANTINE = [
+    # Long names in a script of 2 or 3 bytes a character: "<hash prefix>-<name>" went over the 255
+    # bytes a file name may have when safe_name capped characters, not bytes (ENAMETOOLONG failed runs).
     "д" * 123 + ".pdf",  # 250 bytes
     "共同声明" * 20 + ".pdf",  # 244 bytes
 ]
@@ -445,18 +443,7 @@ def changed_outside(before: dict, after: dict, inside: str) -> list[str]:
     return sorted(p for p in paths if p != inside and not p.startswith(inside + os.sep))
 
 
-KNOWN_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: quarantine name over 255 bytes (see TOO_LONG_IN_QUARANTINE)",
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [*HOSTILE_NAMES, *(pytest.param(n, marks=KNOWN_BUG) for n in TOO_LONG_IN_QUARANTINE)],
-    ids=lambda name: ascii(name)[1:40],
-)
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=lambda name: ascii(name)[1:40])
 def test_the_quarantine_target_of_a_hostile_name_is_a_file_in_the_quarantine(
     name: str, tmp_path: Path
 ) -> None:
@@ -465,6 +452,8 @@ def test_the_quarantine_target_of_a_hostile_name_is_a_file_in_the_quarantine(
     assert target.parent == quarantine
     assert target.resolve().parent == quarantine.resolve()
     assert len(os.fsencode(target.name + SIDECAR_SUFFIX)) <= 255  # the sidecar's name can be made too
+    if name.endswith(".pdf") and len(name.encode()) > 200:
+        assert target.name.endswith(".pdf")  # a long name is cut before its extension
 
 
 SHA256 = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
@@ -479,14 +468,17 @@ def test_any_file_is_quarantined_directly_in_the_quarantine(source_path: str, fi
     assert not target.name[13:].startswith((".", "-"))  # safe without the prefix too
 
 
-@pytest.mark.xfail(strict=True, reason="hardening gap: quarantine_target uses file_hash[:12] unchecked")
 @given(source_path=st.text(), file_hash=st.text())
-def test_any_hash_is_quarantined_directly_in_the_quarantine(source_path: str, file_hash: str) -> None:
-    """Callers pass a SHA-256 from `discover`, so this is defence in depth, not an open hole."""
+def test_anything_but_a_sha256_is_refused_as_the_hash_part_of_the_name(
+    source_path: str, file_hash: str
+) -> None:
+    """Callers pass a SHA-256 from discovery; anything else (`../../etc`, "") is refused, not used."""
     quarantine = Path("/srv/q")
-    target = quarantine_target(source_path, file_hash, quarantine)
-    assert target.parent == quarantine
-    assert not target.name.startswith((".", "-"))
+    if re.fullmatch(r"[0-9a-f]{64}", file_hash):
+        assert quarantine_target(source_path, file_hash, quarantine).parent == quarantine
+    else:
+        with pytest.raises(ValueError, match="not a SHA-256"):
+            quarantine_target(source_path, file_hash, quarantine)
 
 
 def test_hostile_names_are_quarantined_listed_and_retried_without_leaving_the_data_folder(
@@ -525,7 +517,8 @@ def test_hostile_names_are_quarantined_listed_and_retried_without_leaving_the_da
     listed = communiques(["quarantine", "list"], env, tmp_path / "list.log")
     assert listed.code == 0, listed.output
     # click drops ANSI escape sequences when its output is no terminal (on a terminal they pass)
-    assert all(click.unstyle(name) in listed.output for name in HOSTILE_NAMES), listed.output
+    assert all(printable(name) in listed.output for name in HOSTILE_NAMES), listed.output
+    assert "\x1b" not in listed.output and "new\nline" not in listed.output  # no raw control characters
     assert [p.name for p in kept if str(p) not in listed.output] == []
 
     before = tree(root)

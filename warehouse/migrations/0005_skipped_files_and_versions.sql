@@ -88,7 +88,7 @@ LEFT JOIN main.supersessions s USING (doc_id);
 
 COMMENT ON TABLE skipped_files IS 'Paths seen and left alone by rule (temporary or hidden names, symbolic links, special files): never read.';
 COMMENT ON COLUMN skipped_files.source_path IS 'Absolute path as seen (a symbolic link is not resolved).';
-COMMENT ON COLUMN skipped_files.rule IS 'temporary_name, hidden_name, lock_file, sidecar, symlink or not_regular_file.';
+COMMENT ON COLUMN skipped_files.rule IS 'temporary_name, hidden_name, lock_file, sidecar, symlink, not_regular_file or outside_inbox (server mode: a path outside the inbox).';
 COMMENT ON COLUMN skipped_files.detail IS 'Human-readable reason, e.g. the target of a symbolic link.';
 COMMENT ON COLUMN skipped_files.run_id IS 'Latest run that saw the path (runs.run_id).';
 COMMENT ON COLUMN skipped_files.decided_at IS 'When that run saw it (UTC).';
