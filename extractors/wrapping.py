@@ -29,8 +29,10 @@ _NOT_SENTENCE_END = re.compile(
 )
 
 _WORD = re.compile(r"\w+")
-_COMPOUND = re.compile(r"\w+(?:-\w+)+")
-_LINE_END_SPLIT = re.compile(r"\w+-\n\s*\w+")
+# both start at a word's start only: tried inside a long run of word characters (unspaced CJK),
+# each start would rescan the rest of the run, O(n²)
+_COMPOUND = re.compile(r"(?<!\w)\w+(?:-\w+)+")
+_LINE_END_SPLIT = re.compile(r"(?<!\w)\w+-\n\s*\w+")
 _TAIL = re.compile(r"\b(\w+)-$")
 _LONGEST_WORD = 80  # only the end of a growing paragraph is searched for the broken word
 _HEAD = re.compile(r"\w+")
