@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import threading
@@ -167,6 +168,8 @@ def run_flow(
         ingest_flow = ingest_flow.with_options(task_runner=runner)
     else:
         launch_workers(settings.execution())  # they import while Prefect's API starts
+    # DuckDB imports pandas on its first query with parameters (~0.4 s): do it beside the API start too
+    threading.Thread(target=importlib.import_module, args=("pandas",), daemon=True).start()
     parameters = {
         **flow_parameters(settings),
         "rules": settings.quality,
