@@ -80,17 +80,24 @@ def unwalked(items: T) -> T:
 
 
 class Every:
-    """Says when `seconds` have passed since it last said so (or since it was made)."""
+    """Says when `seconds` have passed since it last said so (or since it was made), and also
+    keeps the work it times under `share` of the time: after a piece of work that took d seconds,
+    the next is due no sooner than d / share later (work whose cost grows with the warehouse then
+    costs a bounded share of a long run, not a growing one)."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds, self.last = seconds, time.monotonic()
+    def __init__(self, seconds: float, share: float = 0.05) -> None:
+        self.seconds, self.share, self.last, self.took = seconds, share, time.monotonic(), 0.0
 
     def due(self) -> bool:
         """True (and the clock restarts) when the interval has passed."""
-        if time.monotonic() - self.last < self.seconds:
+        if time.monotonic() - self.last < max(self.seconds, self.took / self.share):
             return False
         self.last = time.monotonic()
         return True
+
+    def spent(self) -> None:
+        """Record that the work done since `due` said so has just finished."""
+        self.took = time.monotonic() - self.last
 
 
 def chunks(batch: list[SourceFile], workers: int) -> list[list[SourceFile]]:
@@ -272,8 +279,9 @@ def ingest(
     (a scheduled sweep must not read a file still being copied in).
     `execution`: worker processes and per-document limits of extraction.
     `refresh_seconds`: during a long run, the search index and the snapshot are brought up to
-    date after a batch when this long has passed since they last were (0: after every batch);
-    both always are at the end. Each costs time proportional to the warehouse, not the batch.
+    date after a batch when this long has passed since they last were (0: after every batch),
+    and no more often than keeps them under 5% of the run's time; both always are at the end.
+    Each costs time proportional to the warehouse, not the batch.
     `confine_to_inbox`: paths outside `inbox` are recorded as skipped, never read (the deployments
     set it: their paths come from events anyone with access to the Prefect API can post).
     """
@@ -316,6 +324,7 @@ def ingest(
         if number < len(batches) and clock.due():  # the last batch is published with the run's end
             refresh_search(warehouse)
             publish(warehouse, snapshot)
+            clock.spent()
     summary = end_run(
         warehouse,
         run,

@@ -218,3 +218,26 @@ def test_scan_waits_in_quarantine_without_ocr_and_loads_once_ocr_is_there(
     assert row is not None and row[0] == "pdf+ocr" and row[1] == [1, 2] and row[2] > 50
     assert states == [("loaded",)]
     assert list((tmp_path / "quarantine").iterdir()) == []
+
+
+def test_refreshes_are_due_every_interval_and_keep_under_their_share_of_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows import ingest as ingest_module
+
+    now = [0.0]
+    monkeypatch.setattr(ingest_module.time, "monotonic", lambda: now[0])
+    clock = ingest_module.Every(30.0, share=0.05)
+    now[0] = 29.0
+    assert not clock.due()
+    now[0] = 30.0
+    assert clock.due()
+    now[0] = 32.0  # that refresh took 2 s: the next no sooner than 2 / 0.05 = 40 s after it began
+    clock.spent()
+    now[0] = 65.0
+    assert not clock.due()
+    now[0] = 70.0
+    assert clock.due()
+    clock.spent()  # instant this time: back to every 30 s
+    now[0] = 100.0
+    assert clock.due()
