@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 # "OPENING OF MEETING ........ 1", "Annex 2 . . . . . 14", "Introduction ______ 3", "Введение …… 5"
-LEADER = re.compile(r"(?:(?:\.\s?){4,}|(?:…\s?){2,}|_{4,}|·{4,})\s*\d{1,4}\b")
+# A leader is tried from its first character only: tried from every character of a long run of dots
+# (a dotted rule read as text), each try would rescan the rest of the run, O(n²).
+LEADER = re.compile(
+    r"(?:(?<!\.)(?<!\.\s)(?:\.\s?){4,}|(?<!…)(?<!…\s)(?:…\s?){2,}|(?<!_)_{4,}|(?<!·)·{4,})\s*\d{1,4}\b"
+)
 MAX_ENTRY_CHARS = 200
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,6 +89,18 @@ def test_clean_never_raises_and_is_idempotent(text: str) -> None:
 )
 def test_segment_reflows_and_rejoins_hyphenated_words(lines: str, expected: str) -> None:
     assert _segment(lines).text == expected
+
+
+@pytest.mark.parametrize("run", ["上海合作组织", "a", "Я", "7"])
+def test_a_long_run_of_word_characters_is_segmented_in_linear_time(run: str) -> None:
+    # found while fuzzing long lines (tests/extractors/test_properties.py): the vocabulary's
+    # compound and split-word patterns were tried inside every run of word characters, each try
+    # rescanning the rest of it; 40,000 unspaced Chinese characters took 22 s
+    line = run * (60_000 // len(run))
+    started = time.perf_counter()
+    doc = _segment(f"{line}\n\nthe anti-\nterrorism Coopera-\ntion")
+    assert time.perf_counter() - started < 2.0
+    assert doc.text == f"{line}\n\nthe anti-terrorism Cooperation"
 
 
 def test_paragraph_running_over_a_page_break_is_one_block() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,3 +57,14 @@ def test_contents_blocks_are_not_numbered_paragraphs() -> None:
 @given(st.text(max_size=300))
 def test_is_contents_never_raises(text: str) -> None:
     assert is_contents(text) in (True, False)
+
+
+@pytest.mark.parametrize("run", [".", ". ", "…", "… ", "·", "_"])
+def test_a_long_run_of_leader_characters_takes_linear_time(run: str) -> None:
+    # found while fuzzing long lines (tests/extractors/test_properties.py): a leader was tried from
+    # every character of a run, each try rescanning the rest of it; 20,000 dots took 12 s
+    text = "Annex 2 " + run * (40_000 // len(run)) + " 14"
+    started = time.perf_counter()
+    assert is_contents(text)
+    assert not is_contents(run * (40_000 // len(run)))
+    assert time.perf_counter() - started < 2.0

@@ -11,8 +11,10 @@ properties of each stage on small alphabets or plain `st.text()`. These complete
   clean text gives the same text;
 * every character span of a record points at the text it claims in `Communique.text` / the clean
   text: blocks and paragraphs at their text, participants at their name, events at their
-  description, instruments at their name, dates inside the text;
-* every date is a valid `datetime.date` or None, whatever day, month or year the text writes.
+  description, instruments at their name, dates inside the text (country mentions carry no
+  offsets, only a count);
+* every date is a valid `datetime.date` or None, whatever day, month or year the text writes;
+* every record and front matter can be written out as UTF-8 JSON (no lone surrogates).
 
 Texts are built from lines of the real fixture documents (seeds, corpus, golden clean texts) mixed
 with odd characters and random Unicode, so the parsers' own paths (datelines, participants,
@@ -236,13 +238,15 @@ _ENCODINGS = [
     "cp1251",
     "cp1252",
     "gb18030",
+    "big5",
+    "koi8_r",
 ]
 ENCODED_TEXT = st.tuples(
     st.one_of(ANY_TEXT, front_matter()), st.sampled_from(_ENCODINGS), st.binary(max_size=4)
 ).map(lambda t: t[0].encode(t[1], errors="replace") + t[2])
 ANY_BYTES = st.one_of(ENCODED_TEXT, st.binary(max_size=300))
 
-_SOME = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SOME = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _raw(pages: list[str]) -> RawDocument:
@@ -403,13 +407,13 @@ def test_date_finders_give_real_dates_inside_the_text(text: str) -> None:
 )
 def test_impossible_dates_are_no_dates(text: str) -> None:
     assert find_dates(f"It was held on {text} in Moscow.") == []
-    assert find_yearless_dates(f"on {text} in Moscow", [], 2009) == [] or "May" in text
+    assert find_yearless_dates(f"on {text} in Moscow", [], 2009) == []
 
 
 # ---------------------------------------------------------------- the whole text pipeline
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_BYTES, st.sampled_from(["doc.txt", "doc.md", "doc"]))
 def test_build_communique_gives_a_record_or_a_terminal_error(data: bytes, name: str) -> None:
     try:
