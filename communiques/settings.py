@@ -23,7 +23,7 @@ from pydantic_settings import (
 
 from schemas.errors import ConfigurationError
 from schemas.quality import QualityRules
-from schemas.records import Execution, ExtractOptions
+from schemas.records import Execution, ExtractOptions, PdfEngine
 
 CONFIG_ENV = "COMMUNIQUES_CONFIG"
 DEFAULT_CONFIG = Path("communiques.toml")
@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     )
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
     max_pages: int = Field(default=2000, gt=0, description="PDFs with more pages are refused")
+    pdf_engine: PdfEngine = Field(
+        default="pdfplumber",
+        description="reads PDF text layers: pdfplumber (the reference) or pdfium (faster, its own raw text)",
+    )
     ocr_languages: tuple[str, ...] = Field(
         default=("eng", "rus", "chi_sim"), min_length=1, description="Tesseract models for scanned pages"
     )
@@ -158,12 +162,13 @@ class Settings(BaseSettings):
         )
 
     def extract_options(self) -> ExtractOptions:
-        """The per-file limits and OCR settings handed to the extractors."""
+        """The per-file limits, PDF engine and OCR settings handed to the extractors."""
         return ExtractOptions(
             max_file_bytes=self.max_file_bytes,
             ocr_languages=self.ocr_languages,
             ocr_dpi=self.ocr_dpi,
             max_pages=self.max_pages,
+            pdf_engine=self.pdf_engine,
         )
 
     @classmethod

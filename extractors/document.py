@@ -43,7 +43,11 @@ def read_document(data: bytes, source_file: str, options: ExtractOptions = DEFAU
     suffix = PurePath(source_file).suffix.lower()
     if suffix == ".pdf" or (not suffix and data.startswith(b"%PDF")):
         return read_pdf(
-            data, ocr_languages=options.ocr_languages, ocr_dpi=options.ocr_dpi, max_pages=options.max_pages
+            data,
+            ocr_languages=options.ocr_languages,
+            ocr_dpi=options.ocr_dpi,
+            max_pages=options.max_pages,
+            engine=options.pdf_engine,
         )
     if suffix in MARKDOWN_SUFFIXES:
         return read_text(data, markdown=True)

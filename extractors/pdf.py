@@ -16,8 +16,13 @@ carrying only a stamped number, is rendered and OCR'd (`extractors.scans`,
 cover page and a scanned letter in one file read alike. This happens before any language
 detection, so nothing downstream ever sees a garbage text layer.
 
-`RawDocument.raw_text` keeps pdfplumber's untouched ``extract_text()`` of every page, with the
-word options the layout uses (for an OCR'd page, Tesseract's text), pages joined with a form feed.
+Two engines read text layers (`read_pdf(engine=...)`, the `pdf_engine` setting): pdfplumber, the
+default and the reference, and PDFium (`extractors.pdfium`), faster, which hands over the same
+words, plain text and image cover per page; from there on (OCR, furniture, layout) one path serves both.
+
+`RawDocument.raw_text` keeps the engine's untouched text of every page, pages joined with a form feed:
+with pdfplumber its ``extract_text()`` with the word options the layout uses, with PDFium its
+``FPDFText_GetText`` (see `extractors.pdfium`); for an OCR'd page, Tesseract's text.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,10 +44,10 @@ from extractors.ocr import DEFAULT_LANGUAGES, DEFAULT_TIMEOUT, OcrUnavailable, i
 from extractors.scans import render_pages, scanned_page
 from extractors.textlayer import looks_like_garbage
 from schemas.errors import EmptyDocument, TerminalError, UnreadableFile
-from schemas.records import RawDocument
+from schemas.records import PdfEngine, RawDocument
 
 _HEADER_WINDOW = 1024  # the PDF header may follow a little junk, as readers allow
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # pdfplumber's word options: font size and name split words (headings), spacing relative to size
 WORD_OPTIONS: dict[str, Any] = {
     "x_tolerance_ratio": 0.2,
@@ -67,7 +72,7 @@ def _words(raw: list[dict[str, Any]]) -> list[Word]:
                 top=float(item["top"]),
                 bottom=float(item["bottom"]),
                 size=float(item.get("size") or 10.0),
-                bold=bool(_BOLD.search(str(item.get("fontname") or ""))),
+                bold=bool(BOLD_FONT.search(str(item.get("fontname") or ""))),
             )
         )
     return words
@@ -86,8 +91,8 @@ def needs_ocr(words: int, text: str, image_cover: float) -> bool:
 
 
 @dataclass(slots=True)
-class _Page:
-    """One page as pdfplumber reads it: words, plain text, and the share of its area under images."""
+class PageLayer:
+    """One page's text layer as an engine reads it: words, plain text, share of its area under images."""
 
     words: PageWords
     plain: str
@@ -108,14 +113,18 @@ def _read_page(page: pdfplumber.page.Page) -> tuple[list[dict[str, Any]], str]:
     return [word for word, _ in wordmap.tuples], text.as_string
 
 
-def _image_cover(page: pdfplumber.page.Page) -> float:
-    area = float(page.width * page.height) or 1.0
+def covered_share(boxes: Iterable[tuple[float, float, float, float]], width: float, height: float) -> float:
+    """The share of a `width` x `height` page under image boxes (x0, top, x1, bottom), each clipped."""
+    area = width * height or 1.0
     covered = 0.0
-    for image in page.images:
-        width = min(float(image["x1"]), float(page.width)) - max(float(image["x0"]), 0.0)
-        height = min(float(image["bottom"]), float(page.height)) - max(float(image["top"]), 0.0)
-        covered += max(width, 0.0) * max(height, 0.0)
+    for x0, top, x1, bottom in boxes:
+        covered += max(min(x1, width) - max(x0, 0.0), 0.0) * max(min(bottom, height) - max(top, 0.0), 0.0)
     return min(covered / area, 1.0)
+
+
+def _image_cover(page: pdfplumber.page.Page) -> float:
+    boxes = ((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images)
+    return covered_share(boxes, float(page.width), float(page.height))
 
 
 class TooManyPages(TerminalError):
@@ -146,29 +155,43 @@ def _found(error: BaseException, kinds: tuple[type[BaseException], ...]) -> Base
     return None
 
 
-def _refusal(error: Exception) -> TerminalError:
-    """The domain error for a PDF pdfminer could not read: encrypted, or corrupt/truncated."""
-    if _found(error, (PDFPasswordIncorrect, PDFEncryptionError)) is not None:
-        return EncryptedPdf(
-            "encrypted PDF: it opens only with a password; save a copy without the password and put it back"
-        )
-    inner = _found(error, (PSException,)) or error
-    detail = str(inner).strip() or type(inner).__name__
+def encrypted_pdf() -> EncryptedPdf:
+    """The refusal of a PDF that opens only with a password (whichever engine found it)."""
+    return EncryptedPdf(
+        "encrypted PDF: it opens only with a password; save a copy without the password and put it back"
+    )
+
+
+def corrupt_pdf(detail: str) -> UnreadableFile:
+    """The refusal of a PDF the engine could not parse; `detail` is what the parser said."""
     return UnreadableFile(f"corrupt or truncated PDF: {detail[:160]}")
 
 
-def _extract(data: bytes, max_pages: int) -> list[_Page]:
+def over_page_limit(pages: int, max_pages: int) -> TooManyPages:
+    """The refusal of a PDF of `pages` pages, over `max_pages`."""
+    return TooManyPages(f"PDF has {pages:,} pages, over the {max_pages:,}-page limit")
+
+
+def _refusal(error: Exception) -> TerminalError:
+    """The domain error for a PDF pdfminer could not read: encrypted, or corrupt/truncated."""
+    if _found(error, (PDFPasswordIncorrect, PDFEncryptionError)) is not None:
+        return encrypted_pdf()
+    inner = _found(error, (PSException,)) or error
+    return corrupt_pdf(str(inner).strip() or type(inner).__name__)
+
+
+def _extract(data: bytes, max_pages: int) -> list[PageLayer]:
     """Words, plain text and image cover of every page; pdfminer errors become `UnreadableFile`."""
-    pages: list[_Page] = []
+    pages: list[PageLayer] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > max_pages:
-                raise TooManyPages(f"PDF has {len(pdf.pages):,} pages, over the {max_pages:,}-page limit")
+                raise over_page_limit(len(pdf.pages), max_pages)
             for page in pdf.pages:
                 try:
                     found, plain = _read_page(page)
                     words = PageWords(_words(found), float(page.width), float(page.height))
-                    pages.append(_Page(words, plain, _image_cover(page)))
+                    pages.append(PageLayer(words, plain, _image_cover(page)))
                 finally:
                     page.close()
     except (MemoryError, TooManyPages):
@@ -178,6 +201,15 @@ def _extract(data: bytes, max_pages: int) -> list[_Page]:
             raise MemoryError(str(error)) from error
         raise _refusal(error) from error
     return pages
+
+
+def _page_reader(engine: PdfEngine) -> Callable[[bytes, int], list[PageLayer]]:
+    """The text-layer reader of `engine`: (bytes, max_pages) -> one `PageLayer` per page."""
+    if engine == "pdfium":
+        from extractors.pdfium import read_pages  # builds on this module's page type and refusals
+
+        return read_pages
+    return _extract
 
 
 def _pages_phrase(numbers: list[int], total: int) -> str:
@@ -201,6 +233,7 @@ def read_pdf(
     ocr_dpi: int = 300,
     ocr_timeout: float = DEFAULT_TIMEOUT,
     max_pages: int = 2000,
+    engine: PdfEngine = "pdfplumber",
 ) -> RawDocument:
     """Read a PDF into a `RawDocument`, one text per page, OCR'ing the pages that need it.
 
@@ -209,6 +242,8 @@ def read_pdf(
     `ocr_languages` (see `extractors.ocr`); its words then go through the same layout and
     furniture rules as text-layer words. Other pages keep their text layer. OCR'd pages are
     listed in `ocr_pages` with their mean word confidence, and source_format is "pdf+ocr".
+    `engine` reads the text layers: "pdfplumber" (the reference) or "pdfium" (faster; its own
+    plain text goes to `raw_text`, see the module docstring).
 
     Raises `EmptyDocument` for empty bytes or a PDF without any text even after OCR,
     `OcrUnavailable` when a page needs OCR and Tesseract or a model is not installed, and
@@ -219,7 +254,7 @@ def read_pdf(
         raise EmptyDocument("empty file: no bytes to read")
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise UnreadableFile("not a PDF: file does not start with %PDF")
-    pages = _extract(data, max_pages)
+    pages = _page_reader(engine)(data, max_pages)
     if not pages:
         raise EmptyDocument("PDF has no pages")
     plain = [page.plain for page in pages]

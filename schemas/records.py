@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -277,8 +278,11 @@ class Execution(_Record):
     )
 
 
+PdfEngine = Literal["pdfplumber", "pdfium"]  # what reads PDF text layers (see extractors.pdf)
+
+
 class ExtractOptions(_Record):
-    """Limits and OCR settings the extractors apply to each file."""
+    """Limits, PDF engine and OCR settings the extractors apply to each file."""
 
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="larger files are refused")
     ocr_languages: tuple[str, ...] = Field(
@@ -286,6 +290,10 @@ class ExtractOptions(_Record):
     )
     ocr_dpi: int = Field(default=300, ge=72, le=600, description="resolution scanned pages are rendered at")
     max_pages: int = Field(default=2000, gt=0, description="PDFs with more pages are refused")
+    pdf_engine: PdfEngine = Field(
+        default="pdfplumber",
+        description="reads PDF text layers: pdfplumber (the reference) or pdfium (faster, its own raw text)",
+    )
 
 
 class SourceFile(_Record):
