@@ -93,7 +93,10 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(
         default=30.0,
         ge=0,
-        description="during long runs, search index and snapshot refreshed at most this often",
+        description=(
+            "during long runs, search index and snapshot refreshed at most this often and under 5% "
+            "of the run (0: after every batch)"
+        ),
     )
     workers: int = Field(
         default_factory=lambda: max(1, os.cpu_count() or 1),

@@ -83,14 +83,15 @@ class Every:
     """Says when `seconds` have passed since it last said so (or since it was made), and also
     keeps the work it times under `share` of the time: after a piece of work that took d seconds,
     the next is due no sooner than d / share later (work whose cost grows with the warehouse then
-    costs a bounded share of a long run, not a growing one)."""
+    costs a bounded share of a long run, not a growing one). With `seconds` 0 it is always due."""
 
     def __init__(self, seconds: float, share: float = 0.05) -> None:
         self.seconds, self.share, self.last, self.took = seconds, share, time.monotonic(), 0.0
 
     def due(self) -> bool:
         """True (and the clock restarts) when the interval has passed."""
-        if time.monotonic() - self.last < max(self.seconds, self.took / self.share):
+        wait = max(self.seconds, self.took / self.share) if self.seconds > 0 else 0.0  # 0: always
+        if time.monotonic() - self.last < wait:
             return False
         self.last = time.monotonic()
         return True
@@ -279,8 +280,9 @@ def ingest(
     (a scheduled sweep must not read a file still being copied in).
     `execution`: worker processes and per-document limits of extraction.
     `refresh_seconds`: during a long run, the search index and the snapshot are brought up to
-    date after a batch when this long has passed since they last were (0: after every batch),
-    and no more often than keeps them under 5% of the run's time; both always are at the end.
+    date after a batch when this long has passed since they last were, and no more often than
+    keeps them under 5% of the run's time (0: after every batch, whatever it costs); both always
+    are at the end.
     Each costs time proportional to the warehouse, not the batch.
     `confine_to_inbox`: paths outside `inbox` are recorded as skipped, never read (the deployments
     set it: their paths come from events anyone with access to the Prefect API can post).

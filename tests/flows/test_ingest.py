@@ -241,3 +241,8 @@ def test_refreshes_are_due_every_interval_and_keep_under_their_share_of_the_run(
     clock.spent()  # instant this time: back to every 30 s
     now[0] = 100.0
     assert clock.due()
+    always = ingest_module.Every(0.0)
+    assert always.due()
+    now[0] = 150.0  # a refresh of 50 s: with 0 asked for, still due after every batch
+    always.spent()
+    assert always.due()
