@@ -285,7 +285,8 @@ def test_scanned_pdf_waits_for_its_ocr_model_then_loads(tmp_path: Path) -> None:
     state, category, reason = first.state("scan.pdf")
     assert (state, category) == ("quarantined", "ocr_unavailable")
     assert "apt-get install tesseract-ocr-heb" in str(reason)
-    second = ingest_into(tmp_path, [inbox], ExtractOptions(), ocr_time)  # the model is "installed"
+    installed = ExtractOptions(ocr_dpi=150)  # the model is "installed"; 150 dpi: a quicker test
+    second = ingest_into(tmp_path, [inbox], installed, ocr_time)
     assert second.state("scan.pdf")[0] == "loaded", second.state("scan.pdf")
     assert second.query("SELECT source_format FROM documents") == [("pdf+ocr",)]
 

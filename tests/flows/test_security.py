@@ -482,7 +482,7 @@ def test_anything_but_a_sha256_is_refused_as_the_hash_part_of_the_name(
 
 
 def test_hostile_names_are_quarantined_listed_and_retried_without_leaving_the_data_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_server_url: str
 ) -> None:
     root = tmp_path / "root"  # cwd and HOME of the commands; their logs are kept outside it
     data, inbox = root / "data", root / "data" / "inbox"
@@ -490,12 +490,12 @@ def test_hostile_names_are_quarantined_listed_and_retried_without_leaving_the_da
     content = {name: b"\x00\xff junk " + os.urandom(2048) for name in HOSTILE_NAMES}  # never a document
     for name, data_bytes in content.items():
         (inbox / name).write_bytes(data_bytes)
-    env = user_env(root)
+    env = {**user_env(root), "PREFECT_API_URL": prefect_server_url}  # 3 commands, no API start each
     monkeypatch.chdir(root)
     before = tree(root)
 
-    # Dotfiles are skipped in a folder, so they are named too, before the folder: a file met first
-    # in the folder's walk stays skipped. Absolute paths: "-rf.pdf" must not be taken for an option.
+    # Dotfiles are skipped in a folder walk, so they are named too (a file named explicitly is
+    # taken whatever its name). Absolute paths: "-rf.pdf" must not be taken for an option.
     hidden = [str(inbox / n) for n in HOSTILE_NAMES if n.startswith(".")]
     ingest = communiques(["ingest", "--no-progress", *hidden, str(inbox)], env, tmp_path / "ingest.log")
     assert ingest.code == 0, ingest.output
