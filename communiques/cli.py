@@ -154,13 +154,24 @@ def flow_task_runner(settings: Settings) -> Iterator[TaskRunner[Any] | None]:
         yield runner
 
 
-def warm_quality_gate(rules: QualityRules) -> None:
-    """`schemas.quality.prepare` in the background; a failure here is the flow's to report (its
-    prepare-quality-gate task runs the same code and fails visibly), so it is not raised here."""
-    from schemas.quality import prepare
+_WARMING = threading.Event()  # set once this process has started warming the quality gate
 
-    with suppress(Exception):
-        prepare(rules)
+
+def warm_quality_gate(rules: QualityRules) -> None:
+    """`schemas.quality.prepare` in a background thread, once per process (`watch` runs a flow per
+    batch). A failure here is the flow's to report (its prepare-quality-gate task runs the same
+    code and fails visibly), so it is not raised here."""
+    if _WARMING.is_set():
+        return
+    _WARMING.set()
+
+    def prepare_quietly() -> None:
+        from schemas.quality import prepare
+
+        with suppress(Exception):
+            prepare(rules)
+
+    threading.Thread(target=prepare_quietly, daemon=True).start()
 
 
 def run_flow(
@@ -179,7 +190,7 @@ def run_flow(
         launch_workers(settings.execution())  # they import while Prefect's API starts
     # One-time costs paid beside the API start too: Great Expectations' import and first validation
     # (~3 s; pandas with it, which DuckDB also imports on its first query with parameters).
-    threading.Thread(target=warm_quality_gate, args=(settings.quality,), daemon=True).start()
+    warm_quality_gate(settings.quality)
     parameters = {
         **flow_parameters(settings),
         "rules": settings.quality,
