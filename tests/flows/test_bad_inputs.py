@@ -156,8 +156,13 @@ class Run:
 
 
 def ingest_into(
-    root: Path, paths: list[Path], options: ExtractOptions = OPTIONS, execution: Execution = EXECUTION
+    root: Path,
+    paths: list[Path],
+    options: ExtractOptions = OPTIONS,
+    execution: Execution = EXECUTION,
+    **flow_options: object,
 ) -> Run:
+    """One flow run with everything under `root` (inbox, warehouse, quarantine)."""
     summary, outcomes, failures = ingest(
         paths=[str(p) for p in paths],
         warehouse=str(root / "warehouse.duckdb"),
@@ -165,6 +170,7 @@ def ingest_into(
         quarantine_dir=str(root / "quarantine"),
         options=options,
         execution=execution,
+        **flow_options,
     )
     return Run(root, summary, outcomes, failures)
 
@@ -296,15 +302,8 @@ def test_a_file_modified_just_now_waits_until_it_settles(tmp_path: Path) -> None
     inbox.mkdir()
     fresh = inbox / "fresh.txt"
     shutil.copy(SEED, fresh)
-    summary, _, _ = ingest(
-        paths=[str(inbox)],
-        warehouse=str(tmp_path / "warehouse.duckdb"),
-        inbox=str(inbox),
-        quarantine_dir=str(tmp_path / "quarantine"),
-        settle_seconds=60,
-        execution=EXECUTION,
-    )
-    assert summary.files_seen == 0
+    early = ingest_into(tmp_path, [inbox], settle_seconds=60)
+    assert early.summary.files_seen == 0
     os.utime(fresh, (fresh.stat().st_atime - 120, fresh.stat().st_mtime - 120))
     later = ingest_into(tmp_path, [inbox])
     assert later.state("fresh.txt")[0] == "loaded"
@@ -363,15 +362,8 @@ def test_deployments_confined_to_the_inbox_read_nothing_outside_it(tmp_path: Pat
     inbox.mkdir()
     elsewhere.mkdir()
     shutil.copy(SEED, elsewhere / "private.txt")  # what an event posted to the API could point at
-    summary, outcomes, _ = ingest(
-        paths=[str(elsewhere / "private.txt")],
-        warehouse=str(tmp_path / "warehouse.duckdb"),
-        inbox=str(inbox),
-        quarantine_dir=str(tmp_path / "quarantine"),
-        execution=EXECUTION,
-        confine_to_inbox=True,
-    )
-    assert (summary.files_seen, summary.skipped, outcomes) == (1, 1, [])
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT rule FROM skipped_files").fetchall() == [("outside_inbox",)]
-        assert con.execute("SELECT count(*) FROM files").fetchall() == [(0,)]
+    confined = ingest_into(tmp_path, [elsewhere / "private.txt"], confine_to_inbox=True)
+    s = confined.summary
+    assert (s.files_seen, s.skipped, confined.outcomes) == (1, 1, [])
+    assert confined.query("SELECT rule FROM skipped_files") == [("outside_inbox",)]
+    assert confined.query("SELECT count(*) FROM files") == [(0,)]
