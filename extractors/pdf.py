@@ -54,6 +54,8 @@ WORD_OPTIONS: dict[str, Any] = {
     "keep_blank_chars": False,
     "extra_attrs": ["size", "fontname"],
 }
+# the word options that also shape the text map (extract_text passes them on the same way)
+_TEXTMAP_OPTIONS: dict[str, Any] = {k: v for k, v in WORD_OPTIONS.items() if k in TEXTMAP_KWARGS}
 _SCAN_COVER = 0.5  # share of a page under images that makes it a scan ...
 _STAMPED_WORDS = 10  # ... when its text layer has fewer words than this (a stamped symbol or number)
 
@@ -106,9 +108,12 @@ def _read_page(page: pdfplumber.page.Page) -> tuple[list[dict[str, Any]], str]:
     `extract_text` instead would group the page's characters into words twice (6% of the time).
     """
     wordmap = WordExtractor(**WORD_OPTIONS).extract_wordmap(page.chars)
-    shared: dict[str, Any] = {key: value for key, value in WORD_OPTIONS.items() if key in TEXTMAP_KWARGS}
     text = wordmap.to_textmap(
-        presorted=True, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height, **shared
+        presorted=True,
+        layout_bbox=page.bbox,
+        layout_width=page.width,
+        layout_height=page.height,
+        **_TEXTMAP_OPTIONS,
     )
     return [word for word, _ in wordmap.tuples], text.as_string
 
